@@ -1,0 +1,53 @@
+# Two commands matter: `make run` (the demo) and `make test` (the whole suite).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := .tools/uv/bin/uv
+FIND_PYTHON := scripts/find-python
+
+help:
+	@echo "make run     - install, migrate, seed the demo and serve on http://127.0.0.1:8000"
+	@echo "make test    - run the whole test suite (unit, websocket, worker, browser)"
+	@echo "make lint    - ruff"
+	@echo "make lock    - re-resolve requirements.lock from pyproject.toml"
+	@echo "make bench   - run the benchmarks and rewrite docs/BENCHMARKS.md"
+
+$(UV):
+	@PY=$$($(FIND_PYTHON)) && "$$PY" -m venv .tools/uv && .tools/uv/bin/pip install --quiet --disable-pip-version-check "uv==0.13.9"
+
+$(VENV)/.installed: requirements.lock $(UV)
+	@PY=$$($(FIND_PYTHON)) && UV_PYTHON_DOWNLOADS=never $(UV) venv --quiet --allow-existing --python "$$PY" $(VENV)
+	UV_PYTHON_DOWNLOADS=never $(UV) pip sync --quiet --python $(PY) requirements.lock
+	@touch $@
+
+install: $(VENV)/.installed
+
+lock: $(UV)
+	UV_PYTHON_DOWNLOADS=never $(UV) pip compile pyproject.toml --all-extras --generate-hashes \
+	  --python-version 3.12 --no-header --custom-compile-command "make lock" -o requirements.lock --quiet
+	@scripts/check-lock requirements.lock
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+npm: node_modules/.installed
+
+run: install
+	@scripts/run-demo
+
+test: install
+	@scripts/run-tests
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check . || true
+
+bench: install npm
+	@scripts/run-bench
+
+clean:
+	rm -rf $(VENV) .tools node_modules demo.sqlite3 staticfiles
+
+.PHONY: help install lock npm run test lint bench clean

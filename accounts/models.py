@@ -1,0 +1,70 @@
+"""Staff users: agents, supervisors and admins. Customers are not users; the exchange vouches for them
+with a signed token (see tickets.Customer)."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", "Agent"
+    SUPERVISOR = "supervisor", "Supervisor"
+    ADMIN = "admin", "Admin"
+
+
+class Presence(models.TextChoices):
+    ONLINE = "online", "Online"
+    AWAY = "away", "Away"
+    OFFLINE = "offline", "Offline"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.update(is_staff=True, is_superuser=True, role=Role.ADMIN)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=120, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.AGENT)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May log in to the Django admin.")
+    date_joined = models.DateTimeField(default=timezone.now)
+    # Informational only: presence never moves a chat (see docs/chat.md).
+    presence = models.CharField(max_length=10, choices=Presence.choices, default=Presence.OFFLINE)
+    capacity = models.PositiveSmallIntegerField(
+        default=5, help_text="How many chats this agent is comfortable holding at once (for offers only)."
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["name", "email"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email.split("@")[0]
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role in {Role.SUPERVISOR, Role.ADMIN}
+
+    @property
+    def is_agent(self) -> bool:
+        return self.is_active and self.role in {Role.AGENT, Role.SUPERVISOR, Role.ADMIN}

@@ -1,0 +1,92 @@
+"""Nudges sent through the channel layer after a commit. Losing one loses nothing: sockets fill any gap
+from the database (chat.consumers) and clients resume after the last seq they saw."""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from chat import selectors
+from chat.frames import Audience, conversation_frame, message_frame
+from chat.models import Conversation, Message
+
+log = logging.getLogger(__name__)
+
+AGENTS = "chat.agents"
+
+
+def conversation_group(conversation_id: int) -> str:
+    return f"chat.conv.{conversation_id}"
+
+
+def customer_group(customer_id: int) -> str:
+    return f"chat.customer.{customer_id}"
+
+
+def agent_group(agent_id: int) -> str:
+    return f"chat.agent.{agent_id}"
+
+
+def send(group: str, event: dict) -> None:
+    try:
+        async_to_sync(get_channel_layer().group_send)(group, event)
+    except Exception:
+        # The write is committed; a client that misses this nudge resumes from the database.
+        log.exception("channel layer send to %s failed", group)
+
+
+def message_stored(message: Message) -> None:
+    conversation = message.conversation
+    send(conversation_group(conversation.pk), {"type": "chat.message", "frame": message_frame(message, Audience.STAFF)})
+    if message.is_public:
+        send(
+            customer_group(conversation.customer_id),
+            {"type": "chat.message", "frame": message_frame(message, Audience.CUSTOMER)},
+        )
+    if conversation.status == Conversation.Status.WAITING and message.author_role == Message.AuthorRole.CUSTOMER:
+        queue_changed()
+
+
+def queue_changed() -> None:
+    send(AGENTS, {"type": "chat.queue", "frame": selectors.queue_frame()})
+
+
+def conversation_changed(conversation_id: int) -> None:
+    conversation = Conversation.objects.select_related("customer", "assignee").get(pk=conversation_id)
+    staff = conversation_frame(conversation, Audience.STAFF)
+    send(AGENTS, {"type": "chat.conversation", "frame": staff})
+    send(conversation_group(conversation_id), {"type": "chat.conversation", "frame": staff})
+    send(
+        customer_group(conversation.customer_id),
+        {"type": "chat.conversation", "frame": conversation_frame(conversation, Audience.CUSTOMER)},
+    )
+
+
+def assignment_changed(conversation_id: int, previous_agent_id: int | None) -> None:
+    conversation_changed(conversation_id)
+    queue_changed()
+
+
+def read_changed(conversation_id: int, seq: int, *, by_customer: bool) -> None:
+    """Tell the other side how far this side has read (in the other side's numbering)."""
+    conversation = Conversation.objects.only("customer_id").get(pk=conversation_id)
+    if by_customer:
+        send(
+            conversation_group(conversation_id),
+            {"type": "chat.read", "conversation": conversation_id, "seq": seq, "side": "customer"},
+        )
+    else:
+        public_seq = selectors.agent_read_seq(conversation_id)
+        send(
+            customer_group(conversation.customer_id),
+            {"type": "chat.read", "conversation": conversation_id, "seq": public_seq, "side": "agent"},
+        )
+        send(
+            conversation_group(conversation_id),
+            {"type": "chat.read", "conversation": conversation_id, "seq": seq, "side": "agent"},
+        )
+
+
+def offered(conversation_id: int, agent_id: int) -> None:
+    send(agent_group(agent_id), {"type": "chat.offer", "conversation": conversation_id})
+    queue_changed()

@@ -1,0 +1,491 @@
+"""Websocket consumers: parse, authorise, call chat.services, forward. No business rules live here.
+
+Delivery is lossless per socket: the consumer remembers the last seq it delivered for each conversation it has
+synced, drops repeats, and fills any gap from the database before forwarding (the channel layer may drop or
+reorder nudges; PostgreSQL may not).
+"""
+
+import json
+import logging
+import time
+import uuid
+from urllib.parse import urlparse
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.db import DatabaseError
+
+from chat import access, broadcast, selectors, services
+from chat.frames import Audience, error_frame, message_frame
+from chat.services import ChatError
+
+log = logging.getLogger(__name__)
+
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_FORBIDDEN = 4403
+
+
+def db(func):
+    # Not thread-sensitive: sockets must not queue behind one another's queries on a single thread.
+    return database_sync_to_async(func, thread_sensitive=False)
+
+
+class FrameError(Exception):
+    def __init__(self, code: str, detail: str):
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+class RateLimiter:
+    """A token bucket: `rate` frames per `per` seconds, with bursts up to `rate`."""
+
+    def __init__(self, rate: int, per: float = 10.0):
+        self.capacity = float(rate)
+        self.tokens = float(rate)
+        self.refill = rate / per
+        self.stamp = time.monotonic()
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.refill)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+def parse_frame(text_data: str | None, bytes_data: bytes | None) -> dict:
+    if text_data is None:
+        raise FrameError("bad_frame", "send JSON text frames")
+    if len(text_data) > settings.CHAT_MAX_BODY * 4 + 1024:
+        raise FrameError("too_long", "frame too large")
+    try:
+        frame = json.loads(text_data)
+    except (ValueError, RecursionError) as exc:
+        raise FrameError("bad_json", "the frame is not valid JSON") from exc
+    if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+        raise FrameError("bad_frame", 'a frame is a JSON object with a "type"')
+    return frame
+
+
+def int_field(frame: dict, name: str, *, required: bool = True, default: int | None = None) -> int | None:
+    value = frame.get(name, default)
+    if value is None:
+        if required:
+            raise FrameError("bad_frame", f'"{name}" is required')
+        return None
+    if isinstance(value, bool):
+        raise FrameError("bad_frame", f'"{name}" must be an integer')
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as exc:
+        raise FrameError("bad_frame", f'"{name}" must be an integer') from exc
+    if number < 0 or number > 2**62:
+        raise FrameError("bad_frame", f'"{name}" is out of range')
+    return number
+
+
+def uuid_field(frame: dict, name: str, *, required: bool = True) -> uuid.UUID | None:
+    value = frame.get(name)
+    if value is None and not required:
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise FrameError("bad_frame", f'"{name}" must be a UUID') from exc
+
+
+def str_field(frame: dict, name: str, default: str = "") -> str:
+    value = frame.get(name, default)
+    if not isinstance(value, str):
+        raise FrameError("bad_frame", f'"{name}" must be a string')
+    return value
+
+
+class ChatConsumer(AsyncWebsocketConsumer):
+    """What both sockets share: frame parsing, error frames, rate limits and gap-free delivery."""
+
+    audience = Audience.CUSTOMER
+    handlers: dict[str, str] = {}
+
+    async def connect(self):
+        self.delivered: dict[int, int] = {}
+        self.groups_joined: set[str] = set()
+        self.limiter = RateLimiter(settings.CHAT_RATE_PER_10S)
+        await self.accept()
+
+    async def disconnect(self, code):
+        for group in list(self.groups_joined):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined.clear()
+
+    async def join(self, group: str) -> None:
+        if group not in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.add(group)
+
+    async def leave(self, group: str) -> None:
+        if group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+            self.groups_joined.discard(group)
+
+    async def send_json(self, frame: dict) -> None:
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
+
+    async def send_error(self, code: str, detail: str, **extra) -> None:
+        await self.send_json(error_frame(code, detail, **extra))
+
+    async def receive(self, text_data=None, bytes_data=None):
+        try:
+            frame = parse_frame(text_data, bytes_data)
+            if not self.limiter.allow():
+                raise FrameError("rate_limited", "too many frames; slow down and retry")
+            handler = self.handlers.get(frame["type"])
+            if handler is None:
+                raise FrameError("unknown_type", f"unknown frame type {frame['type'][:40]!r}")
+            await getattr(self, handler)(frame)
+        except FrameError as exc:
+            await self.send_error(exc.code, exc.detail, **self._echo(text_data))
+        except ChatError as exc:
+            await self.send_error(exc.code, exc.detail, **self._echo(text_data))
+        except DatabaseError:
+            log.exception("database unavailable while handling a frame")
+            await self.send_error("unavailable", "could not store that; it is safe to retry", **self._echo(text_data))
+
+    @staticmethod
+    def _echo(text_data: str | None) -> dict:
+        """Let a client match an error to the frame it sent (by client_msg_id, when it had one)."""
+        try:
+            frame = json.loads(text_data or "")
+            if isinstance(frame, dict) and isinstance(frame.get("client_msg_id"), str):
+                return {"client_msg_id": frame["client_msg_id"][:64]}
+        except (ValueError, RecursionError):
+            pass
+        return {}
+
+    # --- delivery ---------------------------------------------------------------------------------
+
+    async def replay(self, conversation_id: int, after_seq: int) -> int:
+        staff = self.audience == Audience.STAFF
+        messages = await db(selectors.messages_after)(conversation_id, after_seq, staff=staff)
+        for message in messages:
+            await self.send_json(message_frame(message, self.audience))
+        last = messages[-1] if messages else None
+        last_seq = (last.staff_seq if staff else last.seq) if last else after_seq
+        self.delivered[conversation_id] = max(self.delivered.get(conversation_id, 0), last_seq)
+        return last_seq
+
+    async def chat_message(self, event):
+        frame = event["frame"]
+        conversation_id, seq = frame["conversation"], frame["seq"]
+        delivered = self.delivered.get(conversation_id)
+        if delivered is None:
+            delivered = await self.untracked_conversation(conversation_id)
+            if delivered is None:
+                await self.send_json(frame)
+                return
+        if seq <= delivered:
+            return
+        if seq == delivered + 1:
+            self.delivered[conversation_id] = seq
+            await self.send_json(frame)
+            return
+        await self.replay(conversation_id, delivered)  # a nudge was lost or overtaken: read the truth
+
+    async def untracked_conversation(self, conversation_id: int) -> int | None:
+        """Where delivery starts for a conversation this socket has not synced; None: forward as is."""
+        return None
+
+    async def chat_conversation(self, event):
+        await self.send_json(event["frame"])
+
+    async def chat_typing(self, event):
+        if event.get("sender") != self.channel_name:
+            await self.send_json({"type": "typing", "conversation": event["conversation"], "active": event["active"]})
+
+    async def chat_read(self, event):
+        await self.send_json(
+            {"type": "read", "conversation": event["conversation"], "seq": event["seq"], "side": event["side"]}
+        )
+
+
+class WidgetConsumer(ChatConsumer):
+    """The customer's socket. No cookies: the first frame carries the exchange's signed token."""
+
+    audience = Audience.CUSTOMER
+    handlers = {
+        "hello": "on_hello",
+        "send": "on_send",
+        "resume": "on_resume",
+        "typing": "on_typing",
+        "read": "on_read",
+        "end": "on_end",
+        "ping": "on_ping",
+    }
+
+    async def connect(self):
+        self.customer = None
+        self.locale = ""
+        await super().connect()
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.customer is None:
+            try:
+                frame = parse_frame(text_data, bytes_data)
+            except FrameError as exc:
+                await self.send_error(exc.code, exc.detail)
+                return
+            if frame.get("type") != "hello":
+                await self.send_error("hello_required", 'the first frame must be {"type":"hello","token":...}')
+                return
+            await self.on_hello(frame)
+            return
+        await super().receive(text_data, bytes_data)
+
+    async def on_hello(self, frame):
+        if self.customer is not None:
+            raise FrameError("already_hello", "this socket has already said hello")
+        try:
+            claims = access.verify_widget_token(frame.get("token"))
+        except access.TokenError as exc:
+            await self.send_error("unauthorized", str(exc))
+            await self.close(code=CLOSE_UNAUTHORIZED)
+            return
+        after_seq = int_field(frame, "after_seq", required=False, default=0)
+        self.customer = await db(access.customer_from_claims)(claims)
+        self.locale = claims.get("locale") or ""
+        await self.join(broadcast.customer_group(self.customer.pk))
+        conversation = await db(selectors.open_conversation_for)(self.customer)
+        last_seq = conversation.last_seq if conversation else 0
+        await self.send_json(
+            {
+                "type": "welcome",
+                "conversation": conversation.pk if conversation else None,
+                "last_seq": last_seq,
+                "customer": {"name": self.customer.display_name, "locale": self.customer.locale or None},
+            }
+        )
+        if conversation is not None:
+            await self.replay(conversation.pk, after_seq)
+
+    async def untracked_conversation(self, conversation_id):
+        return 0  # only this customer's conversations reach this socket's group
+
+    async def _own(self, frame, *, required: bool = True) -> int | None:
+        conversation_id = int_field(frame, "conversation", required=False)
+        if conversation_id is None:
+            if not required:
+                return None
+            conversation = await db(selectors.open_conversation_for)(self.customer)
+            if conversation is None:
+                raise ChatError("not_found", "no open conversation")
+            return conversation.pk
+        if not await db(access.customer_owns)(self.customer, conversation_id):
+            raise ChatError("not_found", "no such conversation")
+        return conversation_id
+
+    async def on_send(self, frame):
+        kind = frame.get("kind", "text")
+        if kind != "text":
+            raise FrameError("forbidden", "customers send text messages")
+        client_msg_id = uuid_field(frame, "client_msg_id")
+        conversation_id = int_field(frame, "conversation", required=False)
+        posted = await db(services.customer_message_post)(
+            customer=self.customer,
+            conversation_id=conversation_id,
+            client_msg_id=client_msg_id,
+            body=frame.get("body"),
+            locale=self.locale,
+        )
+        message = posted.message
+        await self.send_json(
+            {
+                "type": "ack",
+                "conversation": message.conversation_id,
+                "client_msg_id": str(client_msg_id),
+                "seq": message.seq,
+            }
+        )
+
+    async def on_resume(self, frame):
+        conversation_id = await self._own(frame)
+        after_seq = int_field(frame, "after_seq", required=False, default=0)
+        last_seq = await self.replay(conversation_id, after_seq)
+        await self.send_json({"type": "resumed", "conversation": conversation_id, "last_seq": last_seq})
+
+    async def on_typing(self, frame):
+        conversation_id = await self._own(frame)
+        await self.channel_layer.group_send(
+            broadcast.conversation_group(conversation_id),
+            {
+                "type": "chat.typing",
+                "conversation": conversation_id,
+                "active": bool(frame.get("active")),
+                "sender": self.channel_name,
+                "side": "customer",
+            },
+        )
+
+    async def on_read(self, frame):
+        conversation_id = await self._own(frame)
+        seq = int_field(frame, "seq")
+        await db(access.mark_read)(conversation_id, seq, None)
+
+    async def on_end(self, frame):
+        conversation_id = await self._own(frame)
+        await db(services.conversation_end)(conversation_id=conversation_id, customer=self.customer)
+
+    async def on_ping(self, frame):
+        await self.send_json({"type": "pong"})
+
+
+class AgentConsumer(ChatConsumer):
+    """The console's socket: session cookie, our own Origin only."""
+
+    audience = Audience.STAFF
+    handlers = {
+        "send": "on_send",
+        "resume": "on_resume",
+        "watch": "on_resume",
+        "unwatch": "on_unwatch",
+        "typing": "on_typing",
+        "read": "on_read",
+        "accept": "on_accept",
+        "transfer": "on_transfer",
+        "end": "on_end",
+        "presence": "on_presence",
+        "ping": "on_ping",
+    }
+
+    async def connect(self):
+        self.user = self.scope.get("user")
+        if not self.origin_allowed():
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        if self.user is None or not self.user.is_authenticated or not self.user.is_agent:
+            await self.close(code=CLOSE_UNAUTHORIZED)
+            return
+        await super().connect()
+        await self.join(broadcast.AGENTS)
+        await self.join(broadcast.agent_group(self.user.pk))
+        welcome = await db(access.agent_welcome)(self.user)
+        for conversation_id in welcome["conversation_ids"]:
+            await self.join(broadcast.conversation_group(conversation_id))
+        await self.send_json(welcome["frame"])
+        await self.send_json(await db(selectors.queue_frame)())
+
+    def origin_allowed(self) -> bool:
+        headers = dict(self.scope.get("headers") or [])
+        origin = headers.get(b"origin", b"").decode("latin-1")
+        host = headers.get(b"host", b"").decode("latin-1")
+        if not origin:
+            return False
+        if origin in settings.AGENT_SOCKET_ORIGINS:
+            return True
+        return urlparse(origin).netloc == host and urlparse(origin).scheme in {"http", "https"}
+
+    async def _viewable(self, frame) -> int:
+        conversation_id = int_field(frame, "conversation")
+        if not await db(access.staff_may_view)(self.user, conversation_id):
+            raise ChatError("not_found", "no such conversation")
+        return conversation_id
+
+    async def on_send(self, frame):
+        conversation_id = await self._viewable(frame)
+        kind = str_field(frame, "kind", "text")
+        client_msg_id = uuid_field(frame, "client_msg_id")
+        posted = await db(services.agent_message_post)(
+            agent=self.user,
+            conversation_id=conversation_id,
+            client_msg_id=client_msg_id,
+            body=frame.get("body"),
+            kind=kind,
+        )
+        await self.send_json(
+            {
+                "type": "ack",
+                "conversation": conversation_id,
+                "client_msg_id": str(client_msg_id),
+                "seq": posted.message.staff_seq,
+            }
+        )
+
+    async def on_resume(self, frame):
+        conversation_id = await self._viewable(frame)
+        after_seq = int_field(frame, "after_seq", required=False, default=0)
+        await self.join(broadcast.conversation_group(conversation_id))
+        last_seq = await self.replay(conversation_id, after_seq)
+        await self.send_json({"type": "resumed", "conversation": conversation_id, "last_seq": last_seq})
+
+    async def on_unwatch(self, frame):
+        conversation_id = int_field(frame, "conversation")
+        self.delivered.pop(conversation_id, None)
+        if not await db(access.is_assignee)(self.user, conversation_id):
+            await self.leave(broadcast.conversation_group(conversation_id))
+
+    async def on_typing(self, frame):
+        conversation_id = await self._viewable(frame)
+        active = bool(frame.get("active"))
+        # Typing in a note must not tell the customer anything.
+        if frame.get("kind", "text") == "text" and await db(access.is_assignee)(self.user, conversation_id):
+            customer_id = await db(access.customer_id_of)(conversation_id)
+            await self.channel_layer.group_send(
+                broadcast.customer_group(customer_id),
+                {
+                    "type": "chat.typing",
+                    "conversation": conversation_id,
+                    "active": active,
+                    "sender": self.channel_name,
+                    "side": "agent",
+                },
+            )
+
+    async def on_read(self, frame):
+        conversation_id = await self._viewable(frame)
+        await db(access.mark_read)(conversation_id, int_field(frame, "seq"), self.user)
+
+    async def on_accept(self, frame):
+        conversation_id = int_field(frame, "conversation")
+        await db(services.conversation_accept)(agent=self.user, conversation_id=conversation_id)
+        await self.join(broadcast.conversation_group(conversation_id))
+
+    async def on_transfer(self, frame):
+        conversation_id = await self._viewable(frame)
+        await db(services.conversation_transfer)(
+            agent=self.user,
+            conversation_id=conversation_id,
+            to_agent_id=int_field(frame, "to_agent"),
+            note=str_field(frame, "note"),
+        )
+
+    async def on_end(self, frame):
+        conversation_id = await self._viewable(frame)
+        await db(services.conversation_end)(conversation_id=conversation_id, agent=self.user)
+
+    async def on_presence(self, frame):
+        status = str_field(frame, "status")
+        try:
+            await db(access.set_presence)(self.user, status)
+        except ValueError as exc:
+            raise FrameError("bad_frame", str(exc)) from exc
+        await self.send_json({"type": "presence", "status": status})
+
+    async def on_ping(self, frame):
+        await self.send_json({"type": "pong"})
+
+    async def chat_conversation(self, event):
+        frame = event["frame"]
+        assignee = frame.get("assignee") or {}
+        group = broadcast.conversation_group(frame["conversation"])
+        if assignee.get("id") == self.user.pk:
+            await self.join(group)  # handed to me: follow it even before the console opens it
+        await self.send_json(frame)
+
+    async def chat_queue(self, event):
+        await self.send_json(event["frame"])
+
+    async def chat_offer(self, event):
+        await self.send_json({"type": "offer", "conversation": event["conversation"]})

@@ -1,0 +1,123 @@
+"""Conversations and their messages.
+
+Two numberings: `seq` counts what the customer may see (notes have none, so the customer's sequence has no
+gaps), `staff_seq` counts everything staff see, notes included. With no notes the two are equal.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from tickets.models import Customer, Ticket
+
+
+class Conversation(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="conversations")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="conversations")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="conversations"
+    )
+    # An agent this waiting chat was offered to (an invitation only: it never assigns).
+    offered_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    locale = models.CharField(max_length=16, blank=True)
+    last_seq = models.PositiveIntegerField(default=0)
+    last_staff_seq = models.PositiveIntegerField(default=0)
+    preview = models.CharField(max_length=140, blank=True, help_text="The customer's latest words, for the queue.")
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["assignee", "status"]),
+            models.Index(fields=["customer", "status"]),
+        ]
+        constraints = [
+            # A customer has at most one conversation that is not ended: the widget resumes it.
+            models.UniqueConstraint(
+                fields=["customer"], condition=~Q(status="ended"), name="one_open_conversation_per_customer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Conversation {self.pk} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.ENDED
+
+
+class Message(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", "Text"
+        NOTE = "note", "Internal note"
+        SYSTEM = "system", "System"
+        CARD = "card", "Structured card"  # walkthrough steps, breakdowns: rendered by payload["type"]
+
+    class AuthorRole(models.TextChoices):
+        CUSTOMER = "customer", "Customer"
+        AGENT = "agent", "Agent"
+        SYSTEM = "system", "System"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    seq = models.PositiveIntegerField(null=True, blank=True, help_text="Customer-visible number; null for notes.")
+    staff_seq = models.PositiveIntegerField()
+    client_msg_id = models.UUIDField(null=True, blank=True, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    author_role = models.CharField(max_length=10, choices=AuthorRole.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    author_name = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    payload = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["conversation", "staff_seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "staff_seq"], name="message_staff_seq_unique"),
+            models.UniqueConstraint(
+                fields=["conversation", "seq"], condition=Q(seq__isnull=False), name="message_seq_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}#{self.staff_seq} {self.kind}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind != self.Kind.NOTE
+
+
+class ReadState(models.Model):
+    """The last message each side has read. `agent` null means the customer's side (customer numbering)."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="read_states")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
+    last_read_seq = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "agent"], name="read_state_unique"),
+            models.UniqueConstraint(
+                fields=["conversation"], condition=Q(agent__isnull=True), name="read_state_customer_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        side = f"agent {self.agent_id}" if self.agent_id else "customer"
+        return f"{self.conversation_id}: {side} read to {self.last_read_seq}"

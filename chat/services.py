@@ -1,0 +1,424 @@
+"""The only place that writes conversations and messages.
+
+Every function commits first and broadcasts after (transaction.on_commit): the database is the truth and the
+channel layer is only a nudge. Nothing here is ever called by a timer: a conversation changes hands or ends only
+because a person asked for it (docs/chat.md).
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from chat import broadcast, selectors
+from chat.models import Conversation, Message, ReadState
+from tickets import services as tickets_services
+from tickets.models import Customer, TimelineEvent
+
+Role = TimelineEvent.ActorRole
+
+
+class ChatError(Exception):
+    """A refusal the client can act on; `code` goes into the error frame."""
+
+    def __init__(self, code: str, detail: str):
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Posted:
+    message: Message
+    created: bool  # False when a retry found the message already stored
+
+
+# --- Messages ---------------------------------------------------------------------------------------
+
+
+def _check_body(body: str, kind: str) -> str:
+    if not isinstance(body, str):
+        raise ChatError("bad_body", "body must be a string")
+    body = body.replace("\x00", "").strip()
+    if not body and kind != Message.Kind.CARD:
+        raise ChatError("empty_body", "a message needs some text")
+    if len(body) > settings.CHAT_MAX_BODY:
+        raise ChatError("too_long", f"a message may hold at most {settings.CHAT_MAX_BODY} characters")
+    return body
+
+
+def _existing(client_msg_id: uuid.UUID | None) -> Message | None:
+    if client_msg_id is None:
+        return None
+    return Message.objects.select_related("conversation").filter(client_msg_id=client_msg_id).first()
+
+
+def _same_sender(message: Message, *, customer: Customer | None, agent: User | None) -> bool:
+    if customer is not None:
+        return message.author_role == Message.AuthorRole.CUSTOMER and message.conversation.customer_id == customer.pk
+    return message.author_id == (agent.pk if agent else None)
+
+
+def _append(
+    conversation: Conversation,
+    *,
+    kind: str,
+    author_role: str,
+    author: User | None,
+    author_name: str,
+    body: str,
+    client_msg_id: uuid.UUID | None = None,
+    payload: dict | None = None,
+) -> Message:
+    """Number and store one message. The caller holds the conversation row lock."""
+    public = kind != Message.Kind.NOTE
+    now = timezone.now()
+    conversation.last_staff_seq += 1
+    if public:
+        conversation.last_seq += 1
+    message = Message.objects.create(
+        conversation=conversation,
+        seq=conversation.last_seq if public else None,
+        staff_seq=conversation.last_staff_seq,
+        client_msg_id=client_msg_id,
+        kind=kind,
+        author_role=author_role,
+        author=author,
+        author_name=author_name,
+        body=body,
+        payload=payload,
+        created_at=now,
+    )
+    fields = ["last_seq", "last_staff_seq", "last_message_at"]
+    conversation.last_message_at = now
+    if author_role == Message.AuthorRole.CUSTOMER and kind == Message.Kind.TEXT:
+        conversation.preview = body[:140]
+        fields.append("preview")
+    if author_role == Message.AuthorRole.AGENT and public and conversation.first_response_at is None:
+        conversation.first_response_at = now
+        fields.append("first_response_at")
+    conversation.save(update_fields=fields)
+    transaction.on_commit(lambda: broadcast.message_stored(message))
+    return message
+
+
+def _locked(conversation_id: int) -> Conversation:
+    try:
+        return Conversation.objects.select_for_update().select_related("customer").get(pk=conversation_id)
+    except (Conversation.DoesNotExist, ValueError, TypeError) as exc:
+        raise ChatError("not_found", "no such conversation") from exc
+
+
+def customer_message_post(
+    *, customer: Customer, conversation_id: int | None, client_msg_id: uuid.UUID, body: str, locale: str = ""
+) -> Posted:
+    """A customer sends. With no open conversation, the first message opens one (and its ticket)."""
+    body = _check_body(body, Message.Kind.TEXT)
+    if (found := _existing(client_msg_id)) is not None:
+        if not _same_sender(found, customer=customer, agent=None):
+            raise ChatError("duplicate_id", "this client_msg_id belongs to another message")
+        return Posted(found, created=False)
+    try:
+        with transaction.atomic():
+            if conversation_id is None:
+                conversation = _open_conversation_locked(customer, locale=locale, first_words=body)
+            else:
+                conversation = _locked(conversation_id)
+                if conversation.customer_id != customer.pk:
+                    raise ChatError("not_found", "no such conversation")
+            if not conversation.is_open:
+                raise ChatError("conversation_ended", "this conversation has ended; send without one to start anew")
+            message = _append(
+                conversation,
+                kind=Message.Kind.TEXT,
+                author_role=Message.AuthorRole.CUSTOMER,
+                author=None,
+                author_name=customer.display_name,
+                body=body,
+                client_msg_id=client_msg_id,
+            )
+    except IntegrityError:
+        # Two sends raced with the same client_msg_id: the other one stored it first.
+        if (found := _existing(client_msg_id)) is not None and _same_sender(found, customer=customer, agent=None):
+            return Posted(found, created=False)
+        raise
+    return Posted(message, created=True)
+
+
+def agent_message_post(
+    *, agent: User, conversation_id: int, client_msg_id: uuid.UUID | None, body: str, kind: str = Message.Kind.TEXT
+) -> Posted:
+    """An agent replies, or writes an internal note that only staff will ever see."""
+    if kind not in (Message.Kind.TEXT, Message.Kind.NOTE):
+        raise ChatError("bad_kind", "kind must be text or note")
+    body = _check_body(body, kind)
+    if (found := _existing(client_msg_id)) is not None:
+        if not _same_sender(found, customer=None, agent=agent):
+            raise ChatError("duplicate_id", "this client_msg_id belongs to another message")
+        return Posted(found, created=False)
+    try:
+        with transaction.atomic():
+            conversation = _locked(conversation_id)
+            _check_agent_may_write(conversation, agent, kind)
+            message = _append(
+                conversation,
+                kind=kind,
+                author_role=Message.AuthorRole.AGENT,
+                author=agent,
+                author_name=agent.display_name,
+                body=body,
+                client_msg_id=client_msg_id,
+            )
+    except IntegrityError:
+        if (found := _existing(client_msg_id)) is not None and _same_sender(found, customer=None, agent=agent):
+            return Posted(found, created=False)
+        raise
+    return Posted(message, created=True)
+
+
+def _check_agent_may_write(conversation: Conversation, agent: User, kind: str) -> None:
+    if kind == Message.Kind.NOTE:
+        # Any staff member may leave a note (a supervisor coaching the agent); notes stay staff-only.
+        if not agent.is_agent:
+            raise ChatError("forbidden", "only staff may write notes")
+        return
+    if not conversation.is_open:
+        raise ChatError("conversation_ended", "this conversation has ended")
+    if conversation.assignee_id != agent.pk:
+        raise ChatError("not_assignee", "accept this conversation before replying to the customer")
+
+
+def system_message_post(
+    *, conversation_id: int, body: str, payload: dict | None = None, kind: str = Message.Kind.SYSTEM
+) -> Message:
+    """A message from the helpdesk itself (joins, walkthrough cards). Customers see it."""
+    with transaction.atomic():
+        conversation = _locked(conversation_id)
+        return _append(
+            conversation,
+            kind=kind,
+            author_role=Message.AuthorRole.SYSTEM,
+            author=None,
+            author_name="Helpdesk",
+            body=body,
+            payload=payload,
+        )
+
+
+def _open_conversation_locked(customer: Customer, *, locale: str, first_words: str) -> Conversation:
+    """The customer's open conversation, locked; a new one (with its ticket) if there is none."""
+    open_one = (
+        Conversation.objects.select_for_update()
+        .select_related("customer")
+        .filter(customer=customer)
+        .exclude(status=Conversation.Status.ENDED)
+        .first()
+    )
+    if open_one is not None:
+        return open_one
+    ticket = tickets_services.ticket_create(
+        customer=customer, subject=first_words[:80] or "Chat", actor_role=Role.CUSTOMER
+    )
+    conversation = Conversation.objects.create(ticket=ticket, customer=customer, locale=locale or customer.locale)
+    tickets_services.event_record(
+        ticket=ticket, kind="chat.started", actor_role=Role.CUSTOMER, conversation_id=conversation.pk
+    )
+    transaction.on_commit(lambda: broadcast.queue_changed())
+    transaction.on_commit(lambda: offer_least_loaded(conversation.pk))
+    return conversation
+
+
+# --- Assignment: only ever by a person --------------------------------------------------------------
+
+
+def conversation_accept(*, agent: User, conversation_id: int) -> Conversation:
+    """Claim a waiting conversation. Two agents at once: exactly one wins (a conditional UPDATE)."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = Conversation.objects.filter(
+            pk=conversation_id, status=Conversation.Status.WAITING, assignee__isnull=True
+        ).update(status=Conversation.Status.ACTIVE, assignee=agent, accepted_at=now, offered_to=None)
+        if claimed != 1:
+            conversation = Conversation.objects.filter(pk=conversation_id).first()
+            if conversation is None:
+                raise ChatError("not_found", "no such conversation")
+            if conversation.assignee_id == agent.pk:
+                return conversation  # a retried accept
+            raise ChatError("already_taken", "another agent has already accepted this conversation")
+        conversation = Conversation.objects.select_related("customer", "assignee").get(pk=conversation_id)
+        tickets_services.event_record(
+            ticket=conversation.ticket,
+            kind="chat.accepted",
+            actor=agent,
+            conversation_id=conversation.pk,
+            data={"agent": agent.display_name, "agent_id": agent.pk},
+        )
+        tickets_services.ticket_assign_if_unassigned(ticket=conversation.ticket, agent=agent)
+        system_message_post(conversation_id=conversation.pk, body=f"{agent.display_name} joined the chat.")
+        _after_assignment_change(conversation)
+    return conversation
+
+
+def conversation_transfer(*, agent: User, conversation_id: int, to_agent_id: int, note: str) -> Conversation:
+    """A voluntary hand-off, always with a note; the receiving agent sees the note and the whole history."""
+    note = (note or "").strip()
+    if not note:
+        raise ChatError("note_required", "say a few words to the next agent about where things stand")
+    target = User.objects.filter(pk=to_agent_id, is_active=True).first()
+    if target is None or not target.is_agent:
+        raise ChatError("bad_target", "no such agent")
+    with transaction.atomic():
+        conversation = _locked(conversation_id)
+        if not conversation.is_open:
+            raise ChatError("conversation_ended", "this conversation has ended")
+        if conversation.assignee_id != agent.pk:
+            raise ChatError("not_assignee", "only the agent holding the chat can hand it off")
+        if target.pk == agent.pk:
+            raise ChatError("bad_target", "this chat is already yours")
+        _reassign_locked(conversation, to=target, by=agent, kind="chat.transferred", note=note)
+    return conversation
+
+
+def conversation_reassign(
+    *, supervisor: User, conversation_id: int, to_agent_id: int, reason: str = ""
+) -> Conversation:
+    """A supervisor moves a chat by hand. Recorded with who, when and why."""
+    if not supervisor.is_supervisor:
+        raise ChatError("forbidden", "only supervisors may reassign a chat")
+    target = User.objects.filter(pk=to_agent_id, is_active=True).first()
+    if target is None or not target.is_agent:
+        raise ChatError("bad_target", "no such agent")
+    with transaction.atomic():
+        conversation = _locked(conversation_id)
+        if not conversation.is_open:
+            raise ChatError("conversation_ended", "this conversation has ended")
+        _reassign_locked(conversation, to=target, by=supervisor, kind="chat.reassigned", note=reason.strip())
+    return conversation
+
+
+def _reassign_locked(conversation: Conversation, *, to: User, by: User, kind: str, note: str) -> None:
+    previous = conversation.assignee
+    conversation.assignee = to
+    conversation.status = Conversation.Status.ACTIVE
+    conversation.accepted_at = conversation.accepted_at or timezone.now()
+    conversation.offered_to = None
+    conversation.save(update_fields=["assignee", "status", "accepted_at", "offered_to"])
+    tickets_services.event_record(
+        ticket=conversation.ticket,
+        kind=kind,
+        actor=by,
+        conversation_id=conversation.pk,
+        data={
+            "from_agent": previous.display_name if previous else None,
+            "from_agent_id": previous.pk if previous else None,
+            "to_agent": to.display_name,
+            "to_agent_id": to.pk,
+            "note": note,
+        },
+    )
+    if note:
+        label = "Hand-off note" if kind == "chat.transferred" else "Reassigned by a supervisor"
+        _append(
+            conversation,
+            kind=Message.Kind.NOTE,
+            author_role=Message.AuthorRole.AGENT,
+            author=by,
+            author_name=by.display_name,
+            body=f"{label} for {to.display_name}: {note}",
+        )
+    _append(
+        conversation,
+        kind=Message.Kind.SYSTEM,
+        author_role=Message.AuthorRole.SYSTEM,
+        author=None,
+        author_name="Helpdesk",
+        body=f"{to.display_name} joined the chat.",
+    )
+    previous_id = previous.pk if previous else None
+    transaction.on_commit(lambda: broadcast.assignment_changed(conversation.pk, previous_id))
+
+
+def _after_assignment_change(conversation: Conversation) -> None:
+    conversation_id = conversation.pk
+    transaction.on_commit(lambda: broadcast.assignment_changed(conversation_id, None))
+
+
+def conversation_end(
+    *, conversation_id: int, agent: User | None = None, customer: Customer | None = None
+) -> Conversation:
+    """Only the conversation's agent (or a supervisor) or its customer ends it."""
+    with transaction.atomic():
+        conversation = _locked(conversation_id)
+        if customer is not None and conversation.customer_id != customer.pk:
+            raise ChatError("not_found", "no such conversation")
+        if agent is not None and conversation.assignee_id != agent.pk and not agent.is_supervisor:
+            raise ChatError("not_assignee", "only the agent holding the chat can end it")
+        if not conversation.is_open:
+            return conversation
+        by_role = Role.CUSTOMER if customer is not None else tickets_services.actor_role_of(agent)
+        conversation.status = Conversation.Status.ENDED
+        conversation.ended_at = timezone.now()
+        conversation.ended_by = by_role
+        conversation.save(update_fields=["status", "ended_at", "ended_by"])
+        who = customer.display_name if customer is not None else agent.display_name
+        _append(
+            conversation,
+            kind=Message.Kind.SYSTEM,
+            author_role=Message.AuthorRole.SYSTEM,
+            author=None,
+            author_name="Helpdesk",
+            body=f"{who} ended the chat.",
+            payload={"type": "ended", "by": by_role},
+        )
+        tickets_services.event_record(
+            ticket=conversation.ticket,
+            kind="chat.ended",
+            actor=agent,
+            actor_role=by_role,
+            conversation_id=conversation.pk,
+        )
+        was_waiting_queue = conversation.assignee_id is None
+        transaction.on_commit(lambda: broadcast.conversation_changed(conversation.pk))
+        if was_waiting_queue:
+            transaction.on_commit(broadcast.queue_changed)
+    return conversation
+
+
+# --- Read state -------------------------------------------------------------------------------------
+
+
+def read_mark(*, conversation: Conversation, seq: int, agent: User | None = None) -> int:
+    """Remember the last message a side has read; it only moves forward. Returns the stored value."""
+    limit = conversation.last_staff_seq if agent else conversation.last_seq
+    seq = max(0, min(int(seq), limit))
+    state, _ = ReadState.objects.get_or_create(conversation=conversation, agent=agent)
+    if seq > state.last_read_seq:
+        ReadState.objects.filter(pk=state.pk, last_read_seq__lt=seq).update(last_read_seq=seq)
+        state.last_read_seq = seq
+        transaction.on_commit(lambda: broadcast.read_changed(conversation.pk, seq, by_customer=agent is None))
+    return state.last_read_seq
+
+
+def offer_to(*, conversation_id: int, agent_id: int) -> bool:
+    """Mark a waiting chat as offered to one agent. An offer never assigns; anyone may still accept."""
+    updated = Conversation.objects.filter(
+        pk=conversation_id, status=Conversation.Status.WAITING, assignee__isnull=True
+    ).update(offered_to_id=agent_id)
+    return updated == 1
+
+
+def offer_least_loaded(conversation_id: int) -> int | None:
+    """Invite the least-loaded online agent under capacity to a new waiting chat (HELPDESK_AUTO_OFFER).
+
+    Informational only: the chat stays in the queue for everyone and is never assigned by this.
+    """
+    if not settings.CHAT_AUTO_OFFER:
+        return None
+    agent = selectors.least_loaded_online_agent()
+    if agent is None or not offer_to(conversation_id=conversation_id, agent_id=agent.pk):
+        return None
+    broadcast.offered(conversation_id, agent.pk)
+    return agent.pk

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from chat import views
+
+urlpatterns = [
+    path("console/", views.console, name="console"),
+    path("widget/frame/", views.widget_frame, name="widget_frame"),
+    path("demo/exchange/", views.demo_exchange, name="demo_exchange"),
+    path("demo/token", views.demo_token, name="demo_token"),
+]

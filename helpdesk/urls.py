@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from helpdesk import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("", include("chat.urls")),
+    path("", include("tickets.urls")),
+    path("", include("recovery.urls")),
+]

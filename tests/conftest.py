@@ -1,0 +1,150 @@
+"""Shared fixtures. Named staff (alice the agent, bob another agent, sofia the supervisor) as in
+healthchecks' test base; `require(...)` skips (or, in CI, fails) when a real service is missing."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from accounts.models import Role
+from accounts.services import staff_upsert
+from tickets import services as tickets_services
+
+ROOT = Path(__file__).resolve().parent.parent
+CI = os.environ.get("CI") == "true"
+MISSING = {part for part in os.environ.get("HELPDESK_MISSING", "").split(",") if part}
+CHROMIUM = "/usr/bin/chromium"
+ANVIL = ROOT / "node_modules" / "@foundry-rs" / "anvil-linux-amd64" / "bin" / "anvil"
+_skipped_for: set[str] = set()
+
+
+def _available(part: str) -> bool:
+    if part == "postgres":
+        return "postgres" not in MISSING and os.environ.get("DATABASE_URL", "").startswith("postgres")
+    if part == "redis":
+        return "redis" not in MISSING and bool(os.environ.get("REDIS_URL"))
+    if part == "chromium":
+        return Path(CHROMIUM).exists()
+    if part == "anvil":
+        return ANVIL.exists()
+    if part == "docker-compose":
+        return shutil.which("docker-compose") is not None
+    if part == "node":
+        return shutil.which("node") is not None and (ROOT / "node_modules").exists()
+    raise ValueError(part)
+
+
+def require(*parts: str) -> None:
+    """Skip a test whose real dependency is absent; in CI that is a failure, never a skip."""
+    absent = [part for part in parts if not _available(part)]
+    if not absent:
+        return
+    if CI:
+        pytest.fail(f"CI needs {', '.join(absent)} but it is not available")
+    _skipped_for.update(absent)
+    pytest.skip(f"needs {', '.join(absent)}")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped_for:
+        terminalreporter.write_line(
+            f"!!!!!!!! SKIPPED tests that need: {', '.join(sorted(_skipped_for))} (they did not run) !!!!!!!!",
+            red=True,
+            bold=True,
+        )
+
+
+@pytest.fixture
+def alice(db):
+    return staff_upsert(email="alice@test.example", password="pw-alice-123", role=Role.AGENT, name="Alice")[0]
+
+
+@pytest.fixture
+def bob(db):
+    return staff_upsert(email="bob@test.example", password="pw-bob-123", role=Role.AGENT, name="Bob")[0]
+
+
+@pytest.fixture
+def sofia(db):
+    return staff_upsert(email="sofia@test.example", password="pw-sofia-123", role=Role.SUPERVISOR, name="Sofia")[0]
+
+
+@pytest.fixture
+def customer(db):
+    return tickets_services.customer_upsert(external_id="cust-1", name="Carla Customer", locale="en")
+
+
+@pytest.fixture
+def other_customer(db):
+    return tickets_services.customer_upsert(external_id="cust-2", name="Oscar Outsider", locale="ru")
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    """The real ASGI application (HTTP + websockets) on a loopback port, sharing the test database."""
+    from tests.support.servers import asgi_server_thread
+
+    with asgi_server_thread() as url:
+        yield url
+
+
+@pytest.fixture
+def worker(transactional_db, settings):
+    """A real Celery worker process on the Redis broker."""
+    require("redis", "postgres")
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    from tests.support.servers import celery_worker
+
+    with celery_worker() as proc:
+        yield proc
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--headless",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Keep a picture of what users see (test-artifacts/screens/NAME.png) for review."""
+    folder = ROOT / "test-artifacts" / "screens"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def login(page, base_url: str, email: str, password: str) -> None:
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")

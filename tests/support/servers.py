@@ -1,0 +1,118 @@
+"""Real servers for tests: an ASGI server (uvicorn) in a thread of the test process, so it shares the test
+database, and a real Celery worker process on the Redis broker."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def asgi_server_thread():
+    import uvicorn
+
+    from helpdesk.asgi import application
+
+    port = free_port()
+    config = uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test ASGI server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def test_database_env() -> dict:
+    """Environment for a child process that must use the test database pytest-django created."""
+    from django.conf import settings
+    from django.db import connection
+
+    env = dict(os.environ)
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("postgresql"):
+        env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env["HELPDESK_SECRET_KEY"] = settings.SECRET_KEY
+    env["HELPDESK_WIDGET_SECRET"] = settings.WIDGET_SECRET
+    return env
+
+
+@contextmanager
+def celery_worker(queue: str | None = None, extra_env: dict | None = None):
+    """Start `celery worker` as a real process; yield the Popen; stop it by its pid."""
+    from helpdesk.celery import app
+
+    env = test_database_env()
+    env.update(extra_env or {})
+    queue = queue or env.get("HELPDESK_CELERY_QUEUE", "helpdesk")
+    log = open(ROOT / "test-artifacts" / f"worker-{os.getpid()}-{time.time_ns()}.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "helpdesk",
+            "worker",
+            "--pool",
+            "solo",
+            "-Q",
+            queue,
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_for_worker(app, proc)
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+        log.close()
+
+
+def _wait_for_worker(app, proc, timeout: float = 30) -> None:
+    from helpdesk.celery import ping
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("the Celery worker exited at start-up (see test-artifacts/worker-*.log)")
+        try:
+            if ping.apply_async(expires=2).get(timeout=2) == "pong":
+                return
+        except Exception:
+            continue
+    raise RuntimeError("the Celery worker did not answer a ping in time")
