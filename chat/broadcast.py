@@ -90,3 +90,12 @@ def read_changed(conversation_id: int, seq: int, *, by_customer: bool) -> None:
 def offered(conversation_id: int, agent_id: int) -> None:
     send(agent_group(agent_id), {"type": "chat.offer", "conversation": conversation_id})
     queue_changed()
+
+
+def frame_to_conversation(conversation_id: int, frame: dict, *, customer: bool) -> None:
+    """Push an ephemeral frame (not a stored message) to the conversation's staff and, if `customer`, its
+    customer. Used for progress the user watches live; the stored state stays readable over HTTP."""
+    send(conversation_group(conversation_id), {"type": "chat.frame", "frame": frame})
+    if customer:
+        customer_id = Conversation.objects.values_list("customer_id", flat=True).get(pk=conversation_id)
+        send(customer_group(customer_id), {"type": "chat.frame", "frame": frame})

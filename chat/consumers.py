@@ -202,6 +202,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def chat_conversation(self, event):
         await self.send_json(event["frame"])
 
+    async def chat_frame(self, event):
+        """A ready-made frame from another app (e.g. recovery's lookup_progress), forwarded as is."""
+        await self.send_json(event["frame"])
+
     async def chat_typing(self, event):
         if event.get("sender") != self.channel_name:
             await self.send_json({"type": "typing", "conversation": event["conversation"], "active": event["active"]})

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "tickets",
     "chat",
     "recovery",
+    "pnl",
+    "supervisor",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "helpdesk.context_processors.navigation",
             ],
         },
     },

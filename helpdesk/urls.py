@@ -6,8 +6,12 @@ from helpdesk import health
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/pnl/", include("pnl.api_urls")),
+    path("api/", include("tickets.api_urls")),
     path("", include("accounts.urls")),
     path("", include("chat.urls")),
     path("", include("tickets.urls")),
     path("", include("recovery.urls")),
+    path("", include("pnl.urls")),
+    path("", include("supervisor.urls")),
 ]

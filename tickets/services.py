@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from tickets.models import Customer, Ticket, TimelineEvent
+from tickets.models import Customer, DepositAddress, Ticket, TimelineEvent
 
 CUSTOMER_FIELDS = ("name", "email", "locale", "vip")
 
@@ -82,3 +82,18 @@ def ticket_assign_if_unassigned(*, ticket: Ticket, agent: User) -> None:
         assignee=agent, status=Ticket.Status.OPEN, updated_at=timezone.now()
     ):
         event_record(ticket=ticket, kind="ticket.assigned", actor=agent, data={"to": agent.display_name})
+
+
+def deposit_address_upsert(*, customer: Customer, chain: str, address: str, memo: str = "") -> DepositAddress:
+    """Record that `address` (+ memo) on `chain` belongs to `customer`. EVM addresses are stored lower-case."""
+    chain, address, memo = chain.strip(), address.strip(), (memo or "").strip()
+    if not chain or not address:
+        raise ValueError("a deposit address needs a chain and an address")
+    if address.startswith("0x"):
+        address = address.lower()
+    found, created = DepositAddress.objects.get_or_create(
+        chain=chain, address=address, memo=memo, defaults={"customer": customer}
+    )
+    if not created and found.customer_id != customer.pk:
+        raise ValueError(f"{chain}:{address} already belongs to another customer")
+    return found

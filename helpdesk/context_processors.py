@@ -1,0 +1,30 @@
+"""The navigation bar, per role. Each app owns a URL name; an entry whose page does not exist is left out."""
+
+from django.urls import NoReverseMatch, reverse
+
+# (label, url name, who sees it)
+NAV = [
+    ("Console", "console", "agent"),
+    ("Tickets", "ticket_list", "agent"),
+    ("Recovery cases", "recovery_cases", "agent"),
+    ("History", "history", "agent"),
+    ("Live", "monitor", "supervisor"),
+    ("Dashboard", "dashboard", "supervisor"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for label, name, audience in NAV:
+        if audience == "supervisor" and not user.is_supervisor:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        current = request.path.startswith(url) if url != "/" else request.path == "/"
+        items.append({"label": label, "url": url, "name": name, "current": current})
+    return {"nav_items": items}
