@@ -60,11 +60,16 @@ def check_worker() -> str:
         return "eager"
     from helpdesk.celery import ping
 
+    result = None
     try:
         result = ping.apply_async(expires=WORKER_TIMEOUT)
         return "ok" if result.get(timeout=WORKER_TIMEOUT) == "pong" else "down"
     except (CeleryTimeout, KombuError, OSError):
         return "down"
+    finally:
+        if result is not None:
+            # Stop listening for a reply that may never come (else the backend holds it until exit).
+            result.backend.remove_pending_result(result)
 
 
 @never_cache
