@@ -121,3 +121,20 @@ class ReadState(models.Model):
     def __str__(self) -> str:
         side = f"agent {self.agent_id}" if self.agent_id else "customer"
         return f"{self.conversation_id}: {side} read to {self.last_read_seq}"
+
+
+class Satisfaction(models.Model):
+    """The customer's answer to "Did you feel heard?" after a chat ends. One per conversation."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", "Yes"
+        PARTLY = "partly", "Partly"
+        NO = "no", "No"
+
+    conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE, related_name="satisfaction")
+    answer = models.CharField(max_length=8, choices=Answer.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}: {self.answer}"

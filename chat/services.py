@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from chat import broadcast, selectors
-from chat.models import Conversation, Message, ReadState
+from chat import broadcast, cards, selectors
+from chat.models import Conversation, Message, ReadState, Satisfaction
 from tickets import services as tickets_services
 from tickets.models import Customer, TimelineEvent
 
@@ -380,6 +380,16 @@ def conversation_end(
             actor_role=by_role,
             conversation_id=conversation.pk,
         )
+        survey = cards.survey_card(conversation)
+        _append(
+            conversation,
+            kind=Message.Kind.CARD,
+            author_role=Message.AuthorRole.SYSTEM,
+            author=None,
+            author_name="Helpdesk",
+            body=survey["title"],
+            payload=survey,
+        )
         was_waiting_queue = conversation.assignee_id is None
         transaction.on_commit(lambda: broadcast.conversation_changed(conversation.pk))
         if was_waiting_queue:
@@ -422,3 +432,27 @@ def offer_least_loaded(conversation_id: int) -> int | None:
         return None
     broadcast.offered(conversation_id, agent.pk)
     return agent.pk
+
+
+def satisfaction_record(*, customer: Customer, conversation_id: int, answer: str, comment: str = "") -> Satisfaction:
+    """Store the customer's "Did you feel heard?" answer; answering again replaces the first answer."""
+    if answer not in Satisfaction.Answer.values:
+        raise ChatError("bad_answer", "answer yes, partly or no")
+    comment = (comment or "").strip()[: settings.CHAT_MAX_BODY]
+    with transaction.atomic():
+        conversation = _locked(conversation_id)
+        if conversation.customer_id != customer.pk:
+            raise ChatError("not_found", "no such conversation")
+        if conversation.is_open:
+            raise ChatError("still_open", "the question comes when the chat has ended")
+        rating, _ = Satisfaction.objects.update_or_create(
+            conversation=conversation, defaults={"answer": answer, "comment": comment}
+        )
+        tickets_services.event_record(
+            ticket=conversation.ticket,
+            kind="chat.satisfaction",
+            actor_role=Role.CUSTOMER,
+            conversation_id=conversation.pk,
+            data={"answer": answer, "comment": comment},
+        )
+    return rating

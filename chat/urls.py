@@ -7,4 +7,5 @@ urlpatterns = [
     path("widget/frame/", views.widget_frame, name="widget_frame"),
     path("demo/exchange/", views.demo_exchange, name="demo_exchange"),
     path("demo/token", views.demo_token, name="demo_token"),
+    path("chat/survey/<int:conversation_id>/", views.survey_answer, name="chat_survey"),
 ]

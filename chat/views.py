@@ -1,3 +1,4 @@
+import json
 import time
 
 import jwt
@@ -8,8 +9,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
-from chat import selectors
+from chat import access, selectors, services
 
 DEMO_TOKEN_TTL = 60 * 60
 
@@ -64,3 +67,36 @@ def demo_token(request):
     locale = request.GET.get("locale", locale)
     claims = {"sub": sub, "name": name, "locale": locale, "vip": vip, "exp": int(time.time()) + DEMO_TOKEN_TTL}
     return JsonResponse({"token": jwt.encode(claims, settings.WIDGET_SECRET, algorithm="HS256")})
+
+
+def customer_from_bearer(request):
+    """The widget authenticates HTTP calls with the same signed token as its socket (no cookies)."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        raise access.TokenError("a signed token is required")
+    return access.customer_from_claims(access.verify_widget_token(header.removeprefix("Bearer ").strip()))
+
+
+@csrf_exempt  # no cookies are involved: the bearer token is the credential
+@require_POST
+def survey_answer(request, conversation_id: int):
+    try:
+        customer = customer_from_bearer(request)
+    except access.TokenError as exc:
+        return JsonResponse({"error": "unauthorized", "detail": str(exc)}, status=401)
+    try:
+        data = json.loads(request.body or b"{}")
+        value = data.get("value")
+        comment = data.get("comment", "")
+        if not isinstance(value, str) or not isinstance(comment, str):
+            raise ValueError
+    except (ValueError, AttributeError):
+        return JsonResponse({"error": "bad_request", "detail": 'send JSON {"value": "yes|partly|no"}'}, status=400)
+    try:
+        rating = services.satisfaction_record(
+            customer=customer, conversation_id=conversation_id, answer=value, comment=comment
+        )
+    except services.ChatError as exc:
+        status = 404 if exc.code == "not_found" else 400
+        return JsonResponse({"error": exc.code, "detail": exc.detail}, status=status)
+    return JsonResponse({"answer": rating.answer, "comment": rating.comment})

@@ -1,0 +1,31 @@
+"""Cards the chat itself posts (docs/cards.md). Texts are in the customer's language."""
+
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from chat.models import Conversation
+
+
+def survey_card(conversation: Conversation) -> dict:
+    with translation.override(conversation.locale or conversation.customer.locale or "en"):
+        return {
+            "type": "survey.heard",
+            "title": _("Did you feel heard?"),
+            "blocks": [
+                {"text": _("Your answer helps us care for the next person who writes to us.")},
+                {
+                    "choices": [
+                        {"value": "yes", "label": _("Yes")},
+                        {"value": "partly", "label": _("Partly")},
+                        {"value": "no", "label": _("No")},
+                    ]
+                },
+                {"input": {"name": "comment", "label": _("Anything you want to add? (optional)"), "placeholder": ""}},
+            ],
+            "action": {
+                "url": reverse("chat_survey", args=[conversation.pk]),
+                "step": "heard",
+                "audience": "customer",
+            },
+        }
