@@ -152,3 +152,130 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on ticket {self.ticket_id}"
+
+
+class CannedReply(models.Model):
+    """A ready answer an agent inserts into the composer and edits before sending. `owner` null = shared."""
+
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="canned_replies"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "canned replies"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_shared(self) -> bool:
+        return self.owner_id is None
+
+
+class ApiKey(models.Model):
+    """A key for the exchange's backend: `hdk_<prefix>_<secret>`. Only a hash of the secret is stored."""
+
+    class Scope(models.TextChoices):
+        CUSTOMERS_WRITE = "customers:write", "Write customers and deposit addresses"
+        CUSTOMERS_READ = "customers:read", "Read customers"
+        ACTIVITY_WRITE = "activity:write", "Write deposits and withdrawals"
+        TICKETS_READ = "tickets:read", "Read tickets"
+        TICKETS_WRITE = "tickets:write", "Create and update tickets"
+        TRANSCRIPTS_READ = "transcripts:read", "Read conversation transcripts"
+        WEBHOOKS_MANAGE = "webhooks:manage", "Register webhooks and read deliveries"
+
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    scopes = models.JSONField(default=list, help_text="A list of scope codes such as tickets:read.")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return f"{self.name} (hdk_{self.prefix}_…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def has_scope(self, scope: str) -> bool:
+        return self.is_active and scope in (self.scopes or [])
+
+
+class WebhookEndpoint(models.Model):
+    """A URL of the exchange that receives signed ticket and conversation events."""
+
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=64, editable=False, help_text="Signs deliveries (HMAC-SHA256).")
+    events = models.JSONField(
+        default=list, blank=True, help_text="Event kinds or prefixes (ticket., chat.) to send; empty = all."
+    )
+    is_active = models.BooleanField(default=True)
+    description = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["url"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, kind: str) -> bool:
+        return not self.events or any(kind == e or (e.endswith(".") and kind.startswith(e)) for e in self.events)
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint, with its attempts. Written in the event's own transaction (an outbox)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed (gave up)"
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(TimelineEvent, on_delete=models.CASCADE, related_name="deliveries")
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [models.UniqueConstraint(fields=["endpoint", "event"], name="webhook_delivery_once")]
+
+    def __str__(self) -> str:
+        return f"{self.event.kind} → {self.endpoint.url} ({self.status})"
+
+
+class WebhookAttempt(models.Model):
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveSmallIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        constraints = [models.UniqueConstraint(fields=["delivery", "number"], name="webhook_attempt_once")]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number}: {self.status_code or self.error}"
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300

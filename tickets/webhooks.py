@@ -1,0 +1,195 @@
+"""Webhooks to the exchange: which events go out, how they are signed, and one delivery attempt.
+
+Deliveries are written in the same transaction as their timeline event (an outbox), and the Celery task is
+sent only after the commit, so an event that rolled back is never announced and one that committed is never
+lost. The signature is `X-Helpdesk-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (docs/api.md).
+"""
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from tickets.models import TimelineEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+SIGNATURE_HEADER = "X-Helpdesk-Signature"
+TIMEOUT_SECONDS = 10
+# Internal notes never leave the helpdesk.
+PRIVATE_KINDS = ("ticket.note", "chat.note")
+
+
+def _cache_key() -> str:
+    return f"tickets:webhooks:active:{settings.DATABASES['default']['NAME']}"
+
+
+def active_endpoint_ids() -> list[int]:
+    """Ids of active endpoints, cached: the common case (no webhook at all) costs no database query."""
+    ids = cache.get(_cache_key())
+    if ids is None:
+        ids = list(WebhookEndpoint.objects.filter(is_active=True).values_list("pk", flat=True))
+        cache.set(_cache_key(), ids, 300)
+    return ids
+
+
+@receiver(post_save, sender=WebhookEndpoint)
+@receiver(post_delete, sender=WebhookEndpoint)
+def _forget_endpoints(**kwargs) -> None:
+    transaction.on_commit(lambda: cache.delete(_cache_key()))
+    cache.delete(_cache_key())
+
+
+def is_public(kind: str) -> bool:
+    return kind not in PRIVATE_KINDS and not kind.endswith(".note")
+
+
+def payload_of(event: TimelineEvent) -> dict:
+    ticket = event.ticket
+    return {
+        "id": event.pk,
+        "type": event.kind,
+        "created_at": event.created_at.isoformat(),
+        "actor_role": event.actor_role,
+        "actor": event.actor.display_name if event.actor_id else None,
+        "conversation_id": event.conversation_id,
+        "data": event.data,
+        "ticket": {
+            "id": ticket.pk,
+            "subject": ticket.subject,
+            "status": ticket.status,
+            "priority": ticket.priority,
+            "tags": sorted(ticket.tags.values_list("name", flat=True)),
+            "customer": ticket.customer.external_id,
+        },
+    }
+
+
+def deliveries_create(*, event: TimelineEvent) -> list[WebhookDelivery]:
+    """Queue this event for every endpoint that wants it; the tasks are sent after the commit."""
+    if not is_public(event.kind) or not (ids := active_endpoint_ids()):
+        return []
+    endpoints = [e for e in WebhookEndpoint.objects.filter(pk__in=ids, is_active=True) if e.wants(event.kind)]
+    if not endpoints:
+        return []
+    payload = payload_of(event)
+    deliveries = [WebhookDelivery.objects.create(endpoint=e, event=event, payload=payload) for e in endpoints]
+    ids_to_send = [d.pk for d in deliveries]
+    transaction.on_commit(lambda: _send_tasks(ids_to_send))
+    return deliveries
+
+
+def _send_tasks(delivery_ids: list[int]) -> None:
+    from tickets.tasks import deliver_webhook
+
+    for delivery_id in delivery_ids:
+        deliver_webhook.delay(delivery_id)
+
+
+def sign(secret: str, body: bytes, timestamp: int) -> str:
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def verify(secret: str, body: bytes, header: str, *, tolerance: int = 300, now: float | None = None) -> bool:
+    """What a receiver does (also used by our tests): check the HMAC and refuse old timestamps (replays)."""
+    try:
+        parts = dict(item.split("=", 1) for item in header.split(","))
+        timestamp = int(parts["t"])
+    except (KeyError, ValueError):
+        return False
+    if abs((now or time.time()) - timestamp) > tolerance:
+        return False
+    return hmac.compare_digest(sign(secret, body, timestamp), f"t={timestamp},v1={parts.get('v1', '')}")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    # A redirect would turn the POST into a GET elsewhere; treat it as a failed attempt instead.
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def _claim_attempt(delivery_id: int) -> tuple[WebhookDelivery, int] | None:
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update()
+            .select_related("endpoint", "event")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
+            return None
+        delivery.attempts += 1
+        delivery.save(update_fields=["attempts"])
+        # Numbered across rounds: an admin's "retry" starts a new round but keeps the earlier log.
+        return delivery, WebhookAttempt.objects.filter(delivery=delivery).count() + 1
+
+
+def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+    body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
+    request = urllib.request.Request(  # noqa: S310 - the URL is an http(s) URL validated on registration
+        delivery.endpoint.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "helpdesk-webhooks/1",
+            "X-Helpdesk-Event": delivery.event.kind,
+            "X-Helpdesk-Delivery": str(delivery.pk),
+            SIGNATURE_HEADER: sign(delivery.endpoint.secret, body, int(time.time())),
+        },
+    )
+    try:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError) as exc:
+        return None, str(getattr(exc, "reason", exc))[:300]
+
+
+def attempt(delivery_id: int) -> str:
+    """One POST of one delivery, recorded. Returns 'delivered', 'retry', 'failed' or 'skipped'."""
+    claimed = _claim_attempt(delivery_id)
+    if claimed is None:
+        return "skipped"
+    delivery, number = claimed
+    started = time.monotonic()
+    status_code, error = _post(delivery)
+    ok = status_code is not None and 200 <= status_code < 300
+    if not ok and not error:
+        error = f"HTTP {status_code}"
+    duration_ms = int((time.monotonic() - started) * 1000)
+    WebhookAttempt.objects.create(
+        delivery=delivery, number=number, status_code=status_code, error=error, duration_ms=duration_ms
+    )
+    gave_up = not ok and delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS
+    outcome = "delivered" if ok else ("failed" if gave_up else "retry")
+    fields = {"last_status_code": status_code, "last_error": error}
+    if ok:
+        fields.update(status=WebhookDelivery.Status.DELIVERED, delivered_at=timezone.now())
+    elif gave_up:
+        fields.update(status=WebhookDelivery.Status.FAILED)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(**fields)
+    return outcome
+
+
+def backoff_seconds(attempt_number: int) -> float:
+    """Exponential: base, 2·base, 4·base, … capped at an hour."""
+    return min(settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** (attempt_number - 1), 3600)
+
+
+def delivery_retry(*, delivery: WebhookDelivery) -> None:
+    """An admin asks for a failed delivery to be tried again."""
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status=WebhookDelivery.Status.PENDING, attempts=0)
+    transaction.on_commit(lambda: _send_tasks([delivery.pk]))
