@@ -1,0 +1,411 @@
+"""Recompute a position's realized P&L step by step, the way the exchange should have, and compare.
+
+Pure functions on plain values: no database, no clock, no settings. Money is `Decimal` throughout; amounts are
+exact (sums and products of the exchange's own numbers). The only divisions are the average-cost entry price
+and fee-asset conversion; they are carried at 50 significant digits, which is exact whenever the quotient
+terminates. Rounding (the market's precision and mode) is applied once, to the final figure and to what is
+displayed, so splitting a fill in two can never move the result by a rounding step.
+"""
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from enum import StrEnum
+
+ZERO = Decimal(0)
+WORKING = Context(prec=50, rounding=ROUND_HALF_EVEN)
+
+
+class Method(StrEnum):
+    FIFO = "fifo"
+    AVERAGE = "average"
+
+
+class Side(StrEnum):
+    BUY = "buy"
+    SELL = "sell"
+
+
+@dataclass(frozen=True)
+class MarketRules:
+    symbol: str
+    quote_asset: str
+    precision: int = 2  # decimal places of the quote asset as the exchange reports it
+    rounding: str = ROUND_HALF_EVEN  # one of decimal's ROUND_* names
+
+    def round(self, amount: Decimal) -> Decimal:
+        return amount.quantize(Decimal(1).scaleb(-self.precision), rounding=self.rounding)
+
+
+@dataclass(frozen=True)
+class TradeFill:
+    ref: str
+    time: datetime
+    side: Side
+    price: Decimal
+    quantity: Decimal
+    fee: Decimal = ZERO  # positive = paid; negative = a maker rebate paid back on the fill
+    fee_asset: str = ""  # blank = the quote asset
+    fee_rate: Decimal | None = None  # quote asset per unit of fee asset at fill time
+    order_ref: str = ""
+    reported_pnl: Decimal | None = None  # the exchange's realized P&L for this fill, if it sends one
+
+
+@dataclass(frozen=True)
+class FundingPayment:
+    ref: str
+    time: datetime
+    amount: Decimal  # in the quote asset: positive = received, negative = paid
+
+
+@dataclass(frozen=True)
+class Reward:
+    ref: str
+    time: datetime
+    kind: str
+    amount: Decimal
+    asset: str = ""  # blank = the quote asset
+    rate: Decimal | None = None  # quote asset per unit of `asset`
+
+
+@dataclass(frozen=True)
+class Step:
+    index: int
+    time: datetime | None
+    kind: str  # carried_in | trade | fee | funding | rebate
+    ref: str
+    text: str  # one plain English sentence for the agent
+    amount: Decimal  # exact, in the quote asset
+    running_total: Decimal  # exact
+    position_after: Decimal  # signed quantity: positive long, negative short
+    order_ref: str = ""
+    reported: Decimal | None = None  # the exchange's own figure for this step, when it sent one
+    problem: str = ""  # set when this step is where the recomputation and the exchange part ways
+
+
+@dataclass(frozen=True)
+class Cause:
+    key: str  # gross | fees | funding_paid | funding_received | rebates | still_open | method
+    amount: Decimal | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    rules: MarketRules
+    method: Method
+    steps: tuple[Step, ...]
+    gross: Decimal
+    fees: Decimal  # positive = paid
+    funding_paid: Decimal  # positive = paid
+    funding_received: Decimal
+    rebates: Decimal
+    total: Decimal  # exact sum of the steps
+    final: Decimal  # `total` rounded as the market rounds
+    reported: Decimal | None
+    open_quantity: Decimal
+    causes: tuple[Cause, ...]
+    findings: tuple[str, ...] = ()  # why our figure and the exchange's differ, in plain words
+    problems: tuple[str, ...] = ()  # data we could not use (e.g. a fee with no conversion rate)
+
+    @property
+    def difference(self) -> Decimal | None:
+        """The exchange's figure minus ours (both rounded); None when the exchange reported nothing."""
+        return None if self.reported is None else self.rules.round(self.reported) - self.final
+
+    @property
+    def status(self) -> str:
+        if self.reported is None:
+            return "no_report"
+        return "match" if self.difference == 0 else "mismatch"
+
+
+# --- The book: open lots under either cost-basis method ---------------------------------------------
+
+
+@dataclass
+class Book:
+    """Open quantity and its cost. `direction` is +1 long, -1 short, 0 flat."""
+
+    method: Method
+    direction: int = 0
+    lots: deque = field(default_factory=deque)  # FIFO: [quantity, price] oldest first
+    quantity: Decimal = ZERO  # total open quantity (unsigned)
+    average: Decimal = ZERO  # average entry price (average-cost method)
+
+    @property
+    def signed(self) -> Decimal:
+        return self.quantity * self.direction
+
+    def apply(self, side: Side, price: Decimal, quantity: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+        """Book one fill. Returns (realized P&L, quantity closed, quantity opened)."""
+        fill_direction = 1 if side == Side.BUY else -1
+        closing = min(quantity, self.quantity) if self.direction == -fill_direction else ZERO
+        realized = self._close(price, closing) if closing else ZERO
+        opening = quantity - closing
+        if opening:
+            self._open(fill_direction, price, opening)
+        return realized, closing, opening
+
+    def _open(self, direction: int, price: Decimal, quantity: Decimal) -> None:
+        if self.quantity == 0:
+            self.direction, self.average = direction, price
+        elif self.method == Method.AVERAGE:
+            self.average = (self.average * self.quantity + price * quantity) / (self.quantity + quantity)
+        self.quantity += quantity
+        if self.method == Method.FIFO:
+            self.lots.append([quantity, price])
+
+    def _close(self, price: Decimal, quantity: Decimal) -> Decimal:
+        realized = (
+            self._close_fifo(price, quantity) if self.method == Method.FIFO else self._close_average(price, quantity)
+        )
+        self.quantity -= quantity
+        if self.quantity == 0:
+            self.direction, self.average = 0, ZERO
+        return realized
+
+    def _close_fifo(self, price: Decimal, quantity: Decimal) -> Decimal:
+        realized = ZERO
+        while quantity:
+            lot = self.lots[0]
+            taken = min(lot[0], quantity)
+            realized += taken * (price - lot[1]) * self.direction
+            lot[0] -= taken
+            quantity -= taken
+            if lot[0] == 0:
+                self.lots.popleft()
+        return realized
+
+    def _close_average(self, price: Decimal, quantity: Decimal) -> Decimal:
+        return quantity * (price - self.average) * self.direction
+
+    def entry_price(self) -> Decimal:
+        """Average entry of what is still open (FIFO: weighted over the remaining lots)."""
+        if self.quantity == 0:
+            return ZERO
+        if self.method == Method.AVERAGE:
+            return self.average
+        return sum((q * p for q, p in self.lots), ZERO) / self.quantity
+
+
+# --- The walk ----------------------------------------------------------------------------------------
+
+
+def fee_in_quote(fill: TradeFill, quote_asset: str) -> Decimal | None:
+    """The fee in the quote asset at the fill-time rate; None when it is in another asset with no rate."""
+    if not fill.fee:
+        return ZERO
+    if fill.fee_asset in ("", quote_asset):
+        return fill.fee
+    return None if fill.fee_rate is None else fill.fee * fill.fee_rate
+
+
+def reward_in_quote(reward: Reward, quote_asset: str) -> Decimal | None:
+    if reward.asset in ("", quote_asset):
+        return reward.amount
+    return None if reward.rate is None else reward.amount * reward.rate
+
+
+def _in_range(time: datetime, start: datetime | None, end: datetime | None) -> bool:
+    return (start is None or time >= start) and (end is None or time <= end)
+
+
+def _ordered_fills(fills: Iterable[TradeFill]) -> list[TradeFill]:
+    return sorted(fills, key=lambda f: (f.time, f.ref))
+
+
+def explain(
+    *,
+    rules: MarketRules,
+    method: Method,
+    fills: Iterable[TradeFill],
+    funding: Iterable[FundingPayment] = (),
+    rewards: Iterable[Reward] = (),
+    start: datetime | None = None,
+    end: datetime | None = None,
+    reported: Decimal | None = None,
+    compare_methods: bool = True,
+) -> Breakdown:
+    """Every step from the first fill in [start, end] to the last, with running totals, and the verdict.
+
+    Fills before `start` are replayed only to know the cost of what was already open when the range begins.
+    """
+    from pnl.diagnosis import causes_of, findings_for  # the verdict lives beside, to keep this file short
+
+    with localcontext(WORKING):
+        fills = _ordered_fills(fills)
+        walk = _Walk(rules=rules, book=Book(method=Method(method)))
+        walk.carry_in([f for f in fills if start is not None and f.time < start], start)
+        events = [(f.time, 0, f.ref, f) for f in fills if _in_range(f.time, start, end)]
+        events += [(p.time, 1, p.ref, p) for p in funding if _in_range(p.time, start, end)]
+        events += [(r.time, 2, r.ref, r) for r in rewards if _in_range(r.time, start, end)]
+        for _, _, _, event in sorted(events, key=lambda e: e[:3]):
+            walk.take(event)
+        breakdown = walk.result(reported)
+        alternative = None
+        if compare_methods:
+            other = Method.AVERAGE if breakdown.method == Method.FIFO else Method.FIFO
+            alternative = explain(
+                rules=rules,
+                method=other,
+                fills=fills,
+                funding=funding,
+                rewards=rewards,
+                start=start,
+                end=end,
+                compare_methods=False,
+            )
+        return replace(
+            breakdown,
+            causes=causes_of(breakdown, alternative),
+            findings=findings_for(breakdown, alternative),
+        )
+
+
+@dataclass
+class _Walk:
+    rules: MarketRules
+    book: Book
+    steps: list = field(default_factory=list)
+    total: Decimal = ZERO
+    gross: Decimal = ZERO
+    fees: Decimal = ZERO
+    funding_paid: Decimal = ZERO
+    funding_received: Decimal = ZERO
+    rebates: Decimal = ZERO
+    problems: list = field(default_factory=list)
+
+    def carry_in(self, earlier: Sequence[TradeFill], start: datetime | None) -> None:
+        for fill in earlier:
+            self.book.apply(fill.side, fill.price, fill.quantity)
+        if self.book.quantity:
+            side = "long" if self.book.direction > 0 else "short"
+            text = (
+                f"Already open when the range starts: {self.book.quantity} {side} at an average entry of "
+                f"{_plain(self.book.entry_price())} (from {len(earlier)} earlier fills; only their cost is used)."
+            )
+            self._add(time=start, kind="carried_in", ref="", text=text, amount=ZERO)
+
+    def take(self, event) -> None:
+        if isinstance(event, TradeFill):
+            self._trade(event)
+        elif isinstance(event, FundingPayment):
+            self._funding(event)
+        else:
+            self._reward(event)
+
+    def _add(self, **values) -> None:
+        self.total += values["amount"]
+        step = Step(index=len(self.steps) + 1, running_total=self.total, position_after=self.book.signed, **values)
+        self.steps.append(step)
+
+    def _trade(self, fill: TradeFill) -> None:
+        was = self.book.signed
+        realized, closed, opened = self.book.apply(fill.side, fill.price, fill.quantity)
+        self.gross += realized
+        problem = ""
+        if fill.reported_pnl is not None and self.rules.round(fill.reported_pnl) != self.rules.round(realized):
+            problem = (
+                f"The exchange reports {_plain(fill.reported_pnl)} for this fill; the recomputation gives "
+                f"{_plain(self.rules.round(realized))}."
+            )
+        text = _trade_text(fill, was, closed, opened, realized, self.rules.quote_asset)
+        self._add(
+            time=fill.time,
+            kind="trade",
+            ref=fill.ref,
+            text=text,
+            amount=realized,
+            order_ref=fill.order_ref,
+            reported=fill.reported_pnl,
+            problem=problem,
+        )
+        self._fee(fill)
+
+    def _fee(self, fill: TradeFill) -> None:
+        if not fill.fee:
+            return
+        quote = self.rules.quote_asset
+        converted = fee_in_quote(fill, quote)
+        if converted is None:
+            problem = f"Fee of {_plain(fill.fee)} {fill.fee_asset} on fill {fill.ref} has no {quote} rate at fill time."
+            self.problems.append(problem)
+            text = f"Fee {_plain(fill.fee)} {fill.fee_asset}: not counted, the conversion rate is missing."
+            self._add(time=fill.time, kind="fee", ref=fill.ref, text=text, amount=ZERO, problem=problem)
+            return
+        self.fees += converted
+        text = f"Trading fee {_plain(fill.fee)} {fill.fee_asset or quote}"
+        if fill.fee_asset not in ("", quote):
+            text += f" at {_plain(fill.fee_rate)} {quote} each = {_plain(converted)} {quote}"
+        self._add(
+            time=fill.time, kind="fee", ref=fill.ref, text=text + ".", amount=-converted, order_ref=fill.order_ref
+        )
+
+    def _funding(self, payment: FundingPayment) -> None:
+        if payment.amount >= 0:
+            self.funding_received += payment.amount
+            text = f"Funding received: {_plain(payment.amount)} {self.rules.quote_asset}."
+        else:
+            self.funding_paid -= payment.amount
+            text = f"Funding paid: {_plain(-payment.amount)} {self.rules.quote_asset}."
+        self._add(time=payment.time, kind="funding", ref=payment.ref, text=text, amount=payment.amount)
+
+    def _reward(self, reward: Reward) -> None:
+        quote = self.rules.quote_asset
+        converted = reward_in_quote(reward, quote)
+        if converted is None:
+            problem = f"{reward.kind} {reward.ref} of {_plain(reward.amount)} {reward.asset} has no {quote} rate."
+            self.problems.append(problem)
+            text = f"{reward.kind.capitalize()} {_plain(reward.amount)} {reward.asset}: not counted, rate missing."
+            self._add(time=reward.time, kind="rebate", ref=reward.ref, text=text, amount=ZERO, problem=problem)
+            return
+        self.rebates += converted
+        text = f"{reward.kind.capitalize()}: {_plain(reward.amount)} {reward.asset or quote}"
+        if reward.asset not in ("", quote):
+            text += f" = {_plain(converted)} {quote}"
+        self._add(time=reward.time, kind="rebate", ref=reward.ref, text=text + ".", amount=converted)
+
+    def result(self, reported: Decimal | None) -> Breakdown:
+        return Breakdown(
+            rules=self.rules,
+            method=self.book.method,
+            steps=tuple(self.steps),
+            gross=self.gross,
+            fees=self.fees,
+            funding_paid=self.funding_paid,
+            funding_received=self.funding_received,
+            rebates=self.rebates,
+            total=self.total,
+            final=self.rules.round(self.total),
+            reported=reported,
+            open_quantity=self.book.signed,
+            causes=(),
+            problems=tuple(self.problems),
+        )
+
+
+def _trade_text(fill: TradeFill, was: Decimal, closed: Decimal, opened: Decimal, realized: Decimal, quote: str) -> str:
+    verb = "Bought" if fill.side == Side.BUY else "Sold"
+    parts = [f"{verb} {_plain(fill.quantity)} at {_plain(fill.price)}"]
+    if closed:
+        side = "long" if was > 0 else "short"
+        parts.append(f"closed {_plain(closed)} of the {side}: {_signed(realized)} {quote}")
+    if opened:
+        side = "long" if fill.side == Side.BUY else "short"
+        parts.append(f"{'flipped to' if closed else 'opened'} {_plain(opened)} {side}")
+    return ", ".join(parts) + "."
+
+
+def _plain(value: Decimal | None) -> str:
+    """A Decimal without exponent or trailing zeros (1E+1 -> 10, 2.50 -> 2.5)."""
+    if value is None:
+        return "?"
+    text = f"{value.normalize():f}"
+    return text
+
+
+def _signed(value: Decimal) -> str:
+    return f"+{_plain(value)}" if value >= 0 else _plain(value)
