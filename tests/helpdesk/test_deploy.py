@@ -8,7 +8,7 @@ from tests.conftest import ROOT, require
 
 PRODUCTION_ENV = {
     "HELPDESK_SECRET_KEY": "k" * 20 + "-production-like-secret-with-enough-entropy-9f8e7d6c5b4a",
-    "HELPDESK_WIDGET_SECRET": "widget-secret-for-the-check",
+    "HELPDESK_WIDGET_SECRET": "widget-secret-for-the-deploy-check-32+bytes",
     "ALLOWED_HOSTS": "help.example.com",
     "CSRF_TRUSTED_ORIGINS": "https://help.example.com",
 }

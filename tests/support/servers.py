@@ -43,7 +43,7 @@ def asgi_server_thread():
         thread.join(10)
 
 
-def test_database_env() -> dict:
+def child_env_for_test_db() -> dict:
     """Environment for a child process that must use the test database pytest-django created."""
     from django.conf import settings
     from django.db import connection
@@ -62,7 +62,7 @@ def celery_worker(queue: str | None = None, extra_env: dict | None = None):
     """Start `celery worker` as a real process; yield the Popen; stop it by its pid."""
     from helpdesk.celery import app
 
-    env = test_database_env()
+    env = child_env_for_test_db()
     env.update(extra_env or {})
     queue = queue or env.get("HELPDESK_CELERY_QUEUE", "helpdesk")
     log = open(ROOT / "test-artifacts" / f"worker-{os.getpid()}-{time.time_ns()}.log", "w")  # noqa: SIM115

@@ -1,0 +1,94 @@
+"""Helpers for socket tests: tokens, sessions and communicators over the real ASGI router."""
+
+import json
+import time
+import uuid
+
+import jwt
+from channels.db import database_sync_to_async as sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from helpdesk.asgi import application
+
+ORIGIN = b"http://testserver"
+
+
+def widget_token(sub: str = "cust-1", *, exp_in: int = 600, secret: str | None = None, **claims) -> str:
+    payload = {"sub": sub, "exp": int(time.time()) + exp_in, "name": claims.pop("name", "Carla Customer"), **claims}
+    return jwt.encode(payload, secret or settings.WIDGET_SECRET, algorithm="HS256")
+
+
+def session_cookie(user) -> str:
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return store.session_key
+
+
+class Socket:
+    """A thin wrapper: send/receive JSON frames, wait for a frame of a given type."""
+
+    def __init__(self, communicator: WebsocketCommunicator):
+        self.c = communicator
+
+    async def send(self, frame: dict | str) -> None:
+        await self.c.send_to(text_data=frame if isinstance(frame, str) else json.dumps(frame))
+
+    async def recv(self, timeout: float = 3) -> dict:
+        return json.loads(await self.c.receive_from(timeout=timeout))
+
+    async def expect(self, frame_type: str, timeout: float = 3, skip: tuple[str, ...] = ("queue", "conversation",
+                                                                                         "typing", "read", "offer")):
+        """The next frame of `frame_type`, skipping background frames; fails on anything else."""
+        while True:
+            frame = await self.recv(timeout)
+            if frame["type"] == frame_type:
+                return frame
+            if frame["type"] not in skip:
+                raise AssertionError(f"expected {frame_type}, got {frame}")
+
+    async def nothing(self, timeout: float = 0.5) -> bool:
+        return await self.c.receive_nothing(timeout=timeout)
+
+    async def drain(self, timeout: float = 0.3) -> list[dict]:
+        frames = []
+        while not await self.c.receive_nothing(timeout=timeout):
+            frames.append(await self.recv())
+        return frames
+
+    async def close(self) -> None:
+        await self.c.disconnect()
+
+
+async def widget_socket(token: str | None = None, after_seq: int = 0, **claims) -> tuple[Socket, dict]:
+    communicator = WebsocketCommunicator(application, "/ws/widget/")
+    connected, _ = await communicator.connect()
+    assert connected
+    socket = Socket(communicator)
+    await socket.send({"type": "hello", "token": token or widget_token(**claims), "after_seq": after_seq})
+    welcome = await socket.recv()
+    return socket, welcome
+
+
+async def agent_socket(user, origin: bytes = ORIGIN) -> tuple[Socket, dict]:
+    key = await sync_to_async(session_cookie)(user)
+    headers = [(b"origin", origin), (b"host", b"testserver"), (b"cookie", f"sessionid={key}".encode())]
+    communicator = WebsocketCommunicator(application, "/ws/agent/", headers=headers)
+    connected, code = await communicator.connect()
+    assert connected, f"agent socket refused ({code})"
+    socket = Socket(communicator)
+    welcome = await socket.expect("welcome")
+    await socket.expect("queue", skip=())
+    return socket, welcome
+
+
+def send_frame(body: str, conversation=None, client_msg_id=None, kind: str = "text") -> dict:
+    frame = {"type": "send", "client_msg_id": str(client_msg_id or uuid.uuid4()), "body": body, "kind": kind}
+    if conversation is not None:
+        frame["conversation"] = conversation
+    return frame
