@@ -42,8 +42,12 @@ class Socket:
     async def recv(self, timeout: float = 3) -> dict:
         return json.loads(await self.c.receive_from(timeout=timeout))
 
-    async def expect(self, frame_type: str, timeout: float = 3, skip: tuple[str, ...] = ("queue", "conversation",
-                                                                                         "typing", "read", "offer")):
+    async def expect(
+        self,
+        frame_type: str,
+        timeout: float = 3,
+        skip: tuple[str, ...] = ("queue", "conversation", "typing", "read", "offer"),
+    ):
         """The next frame of `frame_type`, skipping background frames; fails on anything else."""
         while True:
             frame = await self.recv(timeout)

@@ -232,9 +232,18 @@ async def test_bad_frames_get_error_frames_and_the_socket_survives(alice):
     agent, _ = await agent_socket(alice)
     customer, _ = await widget_socket()
     for socket in (agent, customer):
-        for raw in ["{not json", "[]", '"text"', '{"no":"type"}', '{"type":"fly"}', '{"type":5}',
-                    json.dumps(send_frame("x" * 9000)), json.dumps({"type": "send", "body": "no id"}),
-                    json.dumps({"type": "resume", "conversation": "abc"}), "\u0000\u202e"]:
+        for raw in [
+            "{not json",
+            "[]",
+            '"text"',
+            '{"no":"type"}',
+            '{"type":"fly"}',
+            '{"type":5}',
+            json.dumps(send_frame("x" * 9000)),
+            json.dumps({"type": "send", "body": "no id"}),
+            json.dumps({"type": "resume", "conversation": "abc"}),
+            "\u0000\u202e",
+        ]:
             await socket.send(raw)
             frame = await socket.expect("error")
             assert frame["code"] and frame["detail"]
@@ -262,7 +271,9 @@ async def test_agent_socket_refuses_a_foreign_origin(alice):
 
 
 async def test_agent_socket_refuses_without_a_session():
-    communicator = WebsocketCommunicator(application, "/ws/agent/", headers=[(b"origin", ORIGIN), (b"host", b"testserver")])
+    communicator = WebsocketCommunicator(
+        application, "/ws/agent/", headers=[(b"origin", ORIGIN), (b"host", b"testserver")]
+    )
     connected, code = await communicator.connect()
     assert not connected
     assert code == 4401
@@ -274,8 +285,14 @@ async def test_transfer_needs_a_note_and_the_next_agent_sees_it_with_the_history
     await a.send({"type": "transfer", "conversation": conversation_id, "to_agent": bob.pk, "note": ""})
     assert (await a.expect("error", skip=("queue", "conversation", "message")))["code"] == "note_required"
     b, _ = await agent_socket(bob)
-    await a.send({"type": "transfer", "conversation": conversation_id, "to_agent": bob.pk,
-                  "note": "Wrong-network USDT; tx found on BSC, explain the recovery fee."})
+    await a.send(
+        {
+            "type": "transfer",
+            "conversation": conversation_id,
+            "to_agent": bob.pk,
+            "note": "Wrong-network USDT; tx found on BSC, explain the recovery fee.",
+        }
+    )
     changed = await b.expect("conversation", skip=("queue", "offer", "message"))
     assert changed["assignee"]["id"] == bob.pk
     await b.send({"type": "resume", "conversation": conversation_id, "after_seq": 0})
@@ -285,7 +302,9 @@ async def test_transfer_needs_a_note_and_the_next_agent_sees_it_with_the_history
             history.append(frame)
     bodies = [m["body"] for m in history]
     assert bodies[0] == "help please"
-    assert any("explain the recovery fee" in body and m["kind"] == "note" for m, body in zip(history, bodies, strict=True))
+    assert any(
+        "explain the recovery fee" in body and m["kind"] == "note" for m, body in zip(history, bodies, strict=True)
+    )
     customer_frames = json.dumps(await customer.drain(timeout=0.8), ensure_ascii=False)
     assert "recovery fee" not in customer_frames
     for sock in (a, b, customer):

@@ -14,14 +14,27 @@ from channels.db import database_sync_to_async
 
 from tests.chat.helpers import session_cookie, widget_token
 from tests.conftest import ROOT, require
-from tests.support.servers import free_port, child_env_for_test_db
+from tests.support.servers import child_env_for_test_db, free_port
 
 
 def _start_server(port: int, env: dict) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "helpdesk.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -58,8 +71,9 @@ async def test_a_chat_spans_two_server_processes(alice):
         agent_url = f"ws://127.0.0.1:{ports[1]}/ws/agent/"
         async with (
             websockets.connect(f"ws://127.0.0.1:{ports[0]}/ws/widget/") as customer,
-            websockets.connect(agent_url, origin=f"http://127.0.0.1:{ports[1]}",
-                               additional_headers={"Cookie": f"sessionid={cookie}"}) as agent,
+            websockets.connect(
+                agent_url, origin=f"http://127.0.0.1:{ports[1]}", additional_headers={"Cookie": f"sessionid={cookie}"}
+            ) as agent,
         ):
             await customer.send(json.dumps({"type": "hello", "token": widget_token()}))
             await _until(customer, lambda f: f["type"] == "welcome")
@@ -67,17 +81,34 @@ async def test_a_chat_spans_two_server_processes(alice):
             ack = await _until(customer, lambda f: f["type"] == "ack")
             conversation_id = ack["conversation"]
 
-            await _until(agent, lambda f: f["type"] == "queue" and any(c["id"] == conversation_id
-                                                                       for c in f["conversations"]))
+            await _until(
+                agent, lambda f: f["type"] == "queue" and any(c["id"] == conversation_id for c in f["conversations"])
+            )
             await agent.send(json.dumps({"type": "accept", "conversation": conversation_id}))
             await _until(agent, lambda f: f["type"] == "conversation" and f["status"] == "active")
-            await agent.send(json.dumps({"type": "send", "conversation": conversation_id,
-                                         "client_msg_id": str(uuid.uuid4()), "body": "from B"}))
+            await agent.send(
+                json.dumps(
+                    {
+                        "type": "send",
+                        "conversation": conversation_id,
+                        "client_msg_id": str(uuid.uuid4()),
+                        "body": "from B",
+                    }
+                )
+            )
             got = await _until(customer, lambda f: f["type"] == "message" and f["body"] == "from B")
             assert got["author"]["role"] == "agent"
 
-            await customer.send(json.dumps({"type": "send", "conversation": conversation_id,
-                                            "client_msg_id": str(uuid.uuid4()), "body": "back to B"}))
+            await customer.send(
+                json.dumps(
+                    {
+                        "type": "send",
+                        "conversation": conversation_id,
+                        "client_msg_id": str(uuid.uuid4()),
+                        "body": "back to B",
+                    }
+                )
+            )
             got = await _until(agent, lambda f: f["type"] == "message" and f["body"] == "back to B")
             assert got["conversation"] == conversation_id
     finally:
