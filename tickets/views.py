@@ -1,0 +1,188 @@
+"""Agent pages: the ticket list, one ticket, the console sidebar fragment and canned replies. Thin: they parse,
+authorise and call tickets.services; reads come from tickets.selectors."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import User
+from tickets import selectors, services
+from tickets.models import CannedReply, Ticket
+
+PAGE_SIZE = 25
+
+
+def staff_only(view):
+    """Signed-in, active staff only; anyone else is sent to sign in or gets a 404 (nothing to learn)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_agent:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _ticket_or_404(ticket_id: int) -> Ticket:
+    ticket = selectors.ticket_for_page(ticket_id)
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def conversation_url(conversation_id: int) -> str:
+    """Where a chat of this ticket opens: the supervisor transcript if that page exists, else the console."""
+    for name in ("transcript", "conversation_transcript", "history_conversation"):
+        try:
+            return reverse(name, args=[conversation_id])
+        except NoReverseMatch:
+            continue
+    return f"{reverse('console')}?conversation={conversation_id}"
+
+
+@staff_only
+def ticket_list(request):
+    filters = selectors.TicketFilters.from_query(request.GET)
+    page = Paginator(selectors.tickets_filtered(filters, viewer=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "tickets/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "statuses": Ticket.Status.choices,
+            "priorities": Ticket.Priority.choices,
+            "tags": selectors.all_tags(),
+        },
+    )
+
+
+def _detail_context(request, ticket: Ticket) -> dict:
+    conversations = selectors.conversations_of(ticket)
+    for conversation in conversations:
+        conversation.url = conversation_url(conversation.pk)
+    return {
+        "ticket": ticket,
+        "events": selectors.timeline(ticket),
+        "conversations": conversations,
+        "linkable": selectors.other_conversations_of_customer(ticket),
+        "context": selectors.customer_context(ticket.customer, exclude_ticket=ticket),
+        "statuses": Ticket.Status.choices,
+        "priorities": Ticket.Priority.choices,
+        "staff": User.objects.filter(is_active=True).order_by("name", "email"),
+    }
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def ticket_detail(request, ticket_id: int):
+    ticket = _ticket_or_404(ticket_id)
+    if request.method == "POST":
+        try:
+            _apply_action(request, ticket)
+        except services.TicketError as exc:
+            messages.error(request, exc.detail)
+        return redirect("ticket_detail", ticket_id=ticket.pk)
+    return render(request, "tickets/detail.html", _detail_context(request, ticket))
+
+
+def _apply_action(request, ticket: Ticket) -> None:
+    action, data, user = request.POST.get("action"), request.POST, request.user
+    if action == "update":
+        _update_from_form(ticket, data, user)
+    elif action == "note":
+        services.ticket_note_add(ticket=ticket, body=data.get("body", ""), actor=user)
+    elif action == "link":
+        try:
+            conversation_id = int(data.get("conversation", ""))
+        except ValueError as exc:
+            raise services.TicketError("choose a chat to link") from exc
+        services.ticket_link_conversation(ticket=ticket, conversation_id=conversation_id, actor=user)
+    elif action == "take":
+        services.ticket_assignee_set(ticket=ticket, assignee=user, actor=user)
+    else:
+        raise services.TicketError("unknown action")
+
+
+def _update_from_form(ticket: Ticket, data, user: User) -> None:
+    changes = {
+        "status": data.get("status") or None,
+        "priority": data.get("priority") or None,
+        "tags": services.tag_names_parse(data["tags"]) if "tags" in data else None,
+    }
+    if "assignee" in data:
+        raw = data["assignee"]
+        changes["assignee"] = get_object_or_404(User, pk=raw) if raw else None
+    services.ticket_update(ticket=ticket, actor=user, **changes)
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def ticket_sidebar(request, ticket_id: int):
+    """The console's ticket sidebar as an HTML fragment; a POST changes the ticket and re-renders it."""
+    ticket = _ticket_or_404(ticket_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            _update_from_form(ticket, request.POST, request.user)
+        except services.TicketError as exc:
+            error = exc.detail
+        ticket = _ticket_or_404(ticket_id)
+    context = {
+        "ticket": ticket,
+        "error": error,
+        "events": selectors.timeline(ticket)[-5:],
+        "context": selectors.customer_context(ticket.customer, exclude_ticket=ticket),
+        "statuses": Ticket.Status.choices,
+        "priorities": Ticket.Priority.choices,
+    }
+    return render(request, "tickets/_sidebar.html", context, status=400 if error else 200)
+
+
+@staff_only
+def canned_search(request):
+    replies = selectors.canned_replies_for(request.user, request.GET.get("q", "")[:100])
+    return JsonResponse(
+        {"replies": [{"id": r.pk, "title": r.title, "body": r.body, "shared": r.is_shared} for r in replies]}
+    )
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def canned_replies(request):
+    if request.method == "POST":
+        try:
+            _canned_action(request)
+        except services.TicketError as exc:
+            messages.error(request, exc.detail)
+        return redirect("canned_replies")
+    replies = selectors.canned_replies_for(request.user, request.GET.get("q", "")[:100], limit=200)
+    for reply in replies:
+        reply.editable = services.canned_reply_editable(reply=reply, user=request.user)
+    return render(request, "tickets/replies.html", {"replies": replies, "q": request.GET.get("q", "")})
+
+
+def _canned_action(request) -> None:
+    data = request.POST
+    if data.get("action") == "delete":
+        reply = get_object_or_404(CannedReply, pk=data.get("reply"))
+        services.canned_reply_delete(reply=reply, actor=request.user)
+    elif data.get("action") == "save":
+        services.canned_reply_save(
+            actor=request.user, title=data.get("title", ""), body=data.get("body", ""), shared=data.get("shared") == "1"
+        )
+    else:
+        raise services.TicketError("unknown action")
