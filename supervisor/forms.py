@@ -1,0 +1,45 @@
+"""The history filters. Every field is optional; a bad value is reported next to its field."""
+
+from django import forms
+from django.conf import settings
+
+from accounts.models import User
+from chat.models import Conversation, Satisfaction
+
+YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
+
+
+class HistoryFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="Words in the chat")
+    agent = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="Any agent")
+    customer = forms.CharField(required=False, max_length=200, label="Customer (name, e-mail or exchange id)")
+    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(required=False, choices=[("", "Any"), *Conversation.Status.choices])
+    tags = forms.CharField(required=False, max_length=200, label="Tags (comma-separated)")
+    vip = forms.ChoiceField(required=False, choices=YES_NO, label="VIP")
+    satisfaction = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any"), *Satisfaction.Answer.choices, ("none", "Not answered")],
+        label="Felt heard?",
+    )
+    language = forms.ChoiceField(required=False, choices=[("", "Any"), *settings.LANGUAGES])
+    recovery = forms.ChoiceField(required=False, choices=YES_NO, label="Recovery case")
+
+    def __init__(self, *args, show_agent: bool = True, show_recovery: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if show_agent:
+            self.fields["agent"].queryset = User.objects.filter(is_active=True).order_by("name", "email")
+        else:
+            del self.fields["agent"]
+        if not show_recovery:
+            del self.fields["recovery"]
+
+    def clean_tags(self) -> list[str]:
+        return [tag.strip().lower() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data

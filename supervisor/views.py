@@ -1,0 +1,70 @@
+"""Thin views: parse, authorise, call a selector or a service, render."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from chat.models import Conversation, Satisfaction
+from supervisor import exports, recovery_link, selectors
+from supervisor.access import staff_required
+from supervisor.forms import HistoryFilterForm
+from supervisor.timeline import transcript_entries
+
+PAGE_SIZE = 25
+
+
+@staff_required
+def history(request):
+    show_recovery = recovery_link.has_case_expression() is not None
+    form = HistoryFilterForm(request.GET or None, show_agent=request.user.is_supervisor, show_recovery=show_recovery)
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # an invalid field is reported beside itself; the valid ones still filter
+        filters = form.cleaned_data
+    conversations = selectors.history(request.user, filters)
+    page = Paginator(conversations, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "supervisor/history.html",
+        {"form": form, "page": page, "query": query.urlencode(), "show_recovery": show_recovery},
+    )
+
+
+def _visible_conversation(request, conversation_id: int) -> Conversation:
+    if not selectors.may_view(request.user, conversation_id):
+        raise Http404
+    return get_object_or_404(Conversation.objects.select_related("customer", "assignee", "ticket"), pk=conversation_id)
+
+
+@staff_required
+def transcript(request, conversation_id: int):
+    conversation = _visible_conversation(request, conversation_id)
+    entries = transcript_entries(conversation)
+    satisfaction = Satisfaction.objects.filter(conversation=conversation).first()
+    return render(
+        request,
+        "supervisor/transcript.html",
+        {"conversation": conversation, "entries": entries, "satisfaction": satisfaction},
+    )
+
+
+@staff_required
+def transcript_json(request, conversation_id: int):
+    conversation = _visible_conversation(request, conversation_id)
+    body = exports.as_json(conversation.pk, transcript_entries(conversation))
+    return _download(body, "application/json", f"conversation-{conversation.pk}.json")
+
+
+@staff_required
+def transcript_csv(request, conversation_id: int):
+    conversation = _visible_conversation(request, conversation_id)
+    body = exports.as_csv(transcript_entries(conversation))
+    return _download(body, "text/csv", f"conversation-{conversation.pk}.csv")
+
+
+def _download(body: str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
