@@ -35,16 +35,13 @@ def send(group: str, event: dict) -> None:
         log.exception("channel layer send to %s failed", group)
 
 
-def message_stored(message: Message) -> None:
-    conversation = message.conversation
-    send(conversation_group(conversation.pk), {"type": "chat.message", "frame": message_frame(message, Audience.STAFF)})
+def message_stored(message: Message, *, customer_id: int, waiting: bool) -> None:
+    conversation_id = message.conversation_id
+    send(conversation_group(conversation_id), {"type": "chat.message", "frame": message_frame(message, Audience.STAFF)})
     if message.is_public:
-        send(
-            customer_group(conversation.customer_id),
-            {"type": "chat.message", "frame": message_frame(message, Audience.CUSTOMER)},
-        )
-    if conversation.status == Conversation.Status.WAITING and message.author_role == Message.AuthorRole.CUSTOMER:
-        queue_changed()
+        send(customer_group(customer_id), {"type": "chat.message", "frame": message_frame(message, Audience.CUSTOMER)})
+    if waiting and message.author_role == Message.AuthorRole.CUSTOMER:
+        queue_changed()  # the queue shows the customer's latest words
 
 
 def queue_changed() -> None:

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -62,8 +62,59 @@ def _same_sender(message: Message, *, customer: Customer | None, agent: User | N
     return message.author_id == (agent.pk if agent else None)
 
 
-def _append(
-    conversation: Conversation,
+@dataclass(frozen=True)
+class _Numbered:
+    seq: int | None
+    staff_seq: int
+    customer_id: int
+    status: str
+
+
+def _number(
+    conversation_id: int,
+    *,
+    public: bool,
+    now,
+    preview: str | None = None,
+    first_response: bool = False,
+    guard: dict | None = None,
+) -> _Numbered | None:
+    """Take the next number(s) with one UPDATE … RETURNING, which also locks the row until the commit.
+
+    `guard` adds conditions (customer_id, assignee_id, open); None comes back when they do not hold.
+    One statement instead of SELECT FOR UPDATE + UPDATE: this is the hot path of every message.
+    """
+    sets = ["last_staff_seq = last_staff_seq + 1", "last_seq = last_seq + %s", "last_message_at = %s"]
+    params: list = [1 if public else 0, now]
+    if preview is not None:
+        sets.append("preview = %s")
+        params.append(preview)
+    if first_response:
+        sets.append("first_response_at = COALESCE(first_response_at, %s)")
+        params.append(now)
+    where, where_params = ["id = %s"], [conversation_id]
+    for column, value in (guard or {}).items():
+        if column == "open":
+            where.append("status <> %s")
+            where_params.append(Conversation.Status.ENDED)
+        else:
+            where.append(f"{column} = %s")
+            where_params.append(value)
+    sql = (
+        f"UPDATE {Conversation._meta.db_table} SET {', '.join(sets)} WHERE {' AND '.join(where)} "  # noqa: S608
+        "RETURNING last_seq, last_staff_seq, customer_id, status"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + where_params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    last_seq, last_staff_seq, customer_id, status = row
+    return _Numbered(last_seq if public else None, last_staff_seq, customer_id, status)
+
+
+def _store(
+    conversation_id: int,
     *,
     kind: str,
     author_role: str,
@@ -72,17 +123,25 @@ def _append(
     body: str,
     client_msg_id: uuid.UUID | None = None,
     payload: dict | None = None,
-) -> Message:
-    """Number and store one message. The caller holds the conversation row lock."""
+    guard: dict | None = None,
+) -> tuple[Message, _Numbered] | None:
+    """Number and insert one message; broadcast it after the commit. None if `guard` does not hold."""
     public = kind != Message.Kind.NOTE
     now = timezone.now()
-    conversation.last_staff_seq += 1
-    if public:
-        conversation.last_seq += 1
+    numbered = _number(
+        conversation_id,
+        public=public,
+        now=now,
+        preview=body[:140] if author_role == Message.AuthorRole.CUSTOMER and kind == Message.Kind.TEXT else None,
+        first_response=author_role == Message.AuthorRole.AGENT and public,
+        guard=guard,
+    )
+    if numbered is None:
+        return None
     message = Message.objects.create(
-        conversation=conversation,
-        seq=conversation.last_seq if public else None,
-        staff_seq=conversation.last_staff_seq,
+        conversation_id=conversation_id,
+        seq=numbered.seq,
+        staff_seq=numbered.staff_seq,
         client_msg_id=client_msg_id,
         kind=kind,
         author_role=author_role,
@@ -92,16 +151,17 @@ def _append(
         payload=payload,
         created_at=now,
     )
-    fields = ["last_seq", "last_staff_seq", "last_message_at"]
-    conversation.last_message_at = now
-    if author_role == Message.AuthorRole.CUSTOMER and kind == Message.Kind.TEXT:
-        conversation.preview = body[:140]
-        fields.append("preview")
-    if author_role == Message.AuthorRole.AGENT and public and conversation.first_response_at is None:
-        conversation.first_response_at = now
-        fields.append("first_response_at")
-    conversation.save(update_fields=fields)
-    transaction.on_commit(lambda: broadcast.message_stored(message))
+    waiting = numbered.status == Conversation.Status.WAITING
+    transaction.on_commit(lambda: broadcast.message_stored(message, customer_id=numbered.customer_id, waiting=waiting))
+    return message, numbered
+
+
+def _append(conversation: Conversation, **fields) -> Message:
+    """Number and store one message in a conversation the caller has locked; keeps the object current."""
+    message, numbered = _store(conversation.pk, **fields)
+    conversation.last_staff_seq = numbered.staff_seq
+    if numbered.seq is not None:
+        conversation.last_seq = numbered.seq
     return message
 
 
@@ -117,35 +177,42 @@ def customer_message_post(
 ) -> Posted:
     """A customer sends. With no open conversation, the first message opens one (and its ticket)."""
     body = _check_body(body, Message.Kind.TEXT)
-    if (found := _existing(client_msg_id)) is not None:
-        if not _same_sender(found, customer=customer, agent=None):
-            raise ChatError("duplicate_id", "this client_msg_id belongs to another message")
-        return Posted(found, created=False)
+    fields = {
+        "kind": Message.Kind.TEXT,
+        "author_role": Message.AuthorRole.CUSTOMER,
+        "author": None,
+        "author_name": customer.display_name,
+        "body": body,
+        "client_msg_id": client_msg_id,
+    }
     try:
         with transaction.atomic():
             if conversation_id is None:
-                conversation = _open_conversation_locked(customer, locale=locale, first_words=body)
-            else:
-                conversation = _locked(conversation_id)
-                if conversation.customer_id != customer.pk:
-                    raise ChatError("not_found", "no such conversation")
-            if not conversation.is_open:
-                raise ChatError("conversation_ended", "this conversation has ended; send without one to start anew")
-            message = _append(
-                conversation,
-                kind=Message.Kind.TEXT,
-                author_role=Message.AuthorRole.CUSTOMER,
-                author=None,
-                author_name=customer.display_name,
-                body=body,
-                client_msg_id=client_msg_id,
-            )
+                conversation_id = _open_conversation_locked(customer, locale=locale, first_words=body).pk
+            stored = _store(conversation_id, guard={"customer_id": customer.pk, "open": True}, **fields)
     except IntegrityError:
-        # Two sends raced with the same client_msg_id: the other one stored it first.
-        if (found := _existing(client_msg_id)) is not None and _same_sender(found, customer=customer, agent=None):
+        stored = None  # the client_msg_id is taken: a retry of a message already stored (checked below)
+    if stored is not None:
+        return Posted(stored[0], created=True)
+    return _retry_or_refusal(client_msg_id, customer=customer, agent=None, conversation_id=conversation_id)
+
+
+def _retry_or_refusal(
+    client_msg_id: uuid.UUID | None, *, customer: Customer | None, agent: User | None, conversation_id: int
+) -> Posted:
+    """A send that could not be stored: either it is a retry (answer with the original) or say why not."""
+    if (found := _existing(client_msg_id)) is not None:
+        if _same_sender(found, customer=customer, agent=agent):
             return Posted(found, created=False)
-        raise
-    return Posted(message, created=True)
+        raise ChatError("duplicate_id", "this client_msg_id belongs to another message")
+    conversation = Conversation.objects.filter(pk=conversation_id).first()
+    if conversation is None or (customer is not None and conversation.customer_id != customer.pk):
+        raise ChatError("not_found", "no such conversation")
+    if not conversation.is_open:
+        raise ChatError("conversation_ended", "this conversation has ended; send without one to start anew")
+    if agent is not None and conversation.assignee_id != agent.pk:
+        raise ChatError("not_assignee", "accept this conversation before replying to the customer")
+    raise ChatError("unavailable", "could not store that; it is safe to retry")
 
 
 def agent_message_post(
@@ -154,41 +221,28 @@ def agent_message_post(
     """An agent replies, or writes an internal note that only staff will ever see."""
     if kind not in (Message.Kind.TEXT, Message.Kind.NOTE):
         raise ChatError("bad_kind", "kind must be text or note")
+    if not agent.is_agent:
+        raise ChatError("forbidden", "only staff may write here")
     body = _check_body(body, kind)
-    if (found := _existing(client_msg_id)) is not None:
-        if not _same_sender(found, customer=None, agent=agent):
-            raise ChatError("duplicate_id", "this client_msg_id belongs to another message")
-        return Posted(found, created=False)
+    # Any staff member may leave a note (a supervisor coaching the agent); only the assignee replies.
+    guard = {} if kind == Message.Kind.NOTE else {"assignee_id": agent.pk, "open": True}
     try:
         with transaction.atomic():
-            conversation = _locked(conversation_id)
-            _check_agent_may_write(conversation, agent, kind)
-            message = _append(
-                conversation,
+            stored = _store(
+                conversation_id,
                 kind=kind,
                 author_role=Message.AuthorRole.AGENT,
                 author=agent,
                 author_name=agent.display_name,
                 body=body,
                 client_msg_id=client_msg_id,
+                guard=guard,
             )
     except IntegrityError:
-        if (found := _existing(client_msg_id)) is not None and _same_sender(found, customer=None, agent=agent):
-            return Posted(found, created=False)
-        raise
-    return Posted(message, created=True)
-
-
-def _check_agent_may_write(conversation: Conversation, agent: User, kind: str) -> None:
-    if kind == Message.Kind.NOTE:
-        # Any staff member may leave a note (a supervisor coaching the agent); notes stay staff-only.
-        if not agent.is_agent:
-            raise ChatError("forbidden", "only staff may write notes")
-        return
-    if not conversation.is_open:
-        raise ChatError("conversation_ended", "this conversation has ended")
-    if conversation.assignee_id != agent.pk:
-        raise ChatError("not_assignee", "accept this conversation before replying to the customer")
+        stored = None
+    if stored is not None:
+        return Posted(stored[0], created=True)
+    return _retry_or_refusal(client_msg_id, customer=None, agent=agent, conversation_id=conversation_id)
 
 
 def system_message_post(
@@ -196,9 +250,8 @@ def system_message_post(
 ) -> Message:
     """A message from the helpdesk itself (joins, walkthrough cards). Customers see it."""
     with transaction.atomic():
-        conversation = _locked(conversation_id)
-        return _append(
-            conversation,
+        stored = _store(
+            conversation_id,
             kind=kind,
             author_role=Message.AuthorRole.SYSTEM,
             author=None,
@@ -206,6 +259,9 @@ def system_message_post(
             body=body,
             payload=payload,
         )
+    if stored is None:
+        raise ChatError("not_found", "no such conversation")
+    return stored[0]
 
 
 def _open_conversation_locked(customer: Customer, *, locale: str, first_words: str) -> Conversation:

@@ -322,7 +322,7 @@ async def test_a_lost_nudge_is_filled_from_the_database(alice):
     import chat.broadcast as broadcast
 
     original = broadcast.message_stored
-    broadcast.message_stored = lambda message: None
+    broadcast.message_stored = lambda message, **kwargs: None
     try:
         await sync_to_async(services.agent_message_post)(
             agent=alice, conversation_id=conversation_id, client_msg_id=uuid.uuid4(), body="lost in transit"
