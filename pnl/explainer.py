@@ -403,8 +403,7 @@ def _plain(value: Decimal | None) -> str:
     """A Decimal without exponent or trailing zeros (1E+1 -> 10, 2.50 -> 2.5)."""
     if value is None:
         return "?"
-    text = f"{value.normalize():f}"
-    return text
+    return f"{value.normalize(WORKING):f}"
 
 
 def _signed(value: Decimal) -> str:

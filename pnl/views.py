@@ -1,0 +1,139 @@
+"""Agent pages: a customer's positions with their breakdowns, sharing one into the chat, and the same
+breakdowns as JSON for the console. Thin: parse, authorise, call pnl.selectors / pnl.services."""
+
+from datetime import UTC
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_GET, require_POST
+
+from chat import selectors as chat_selectors
+from pnl import selectors, services
+from pnl.cards import breakdown_card
+from pnl.models import Position
+from pnl.presenters import STEP_LIMIT_PAGE, breakdown_dict
+
+POSITIONS_SHOWN = 10
+
+
+def agents_only(view):
+    """Signed-in, active staff only; anyone else is sent to sign in or gets a 404 (nothing to learn)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_agent:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _customer_or_404(customer_id: int):
+    customer = selectors.customer_by_id(customer_id)
+    if customer is None:
+        raise Http404
+    return customer
+
+
+def _position_or_404(position_id: int) -> Position:
+    position = Position.objects.select_related("customer").filter(pk=position_id).first()
+    if position is None:
+        raise Http404
+    return position
+
+
+def _when(text: str | None, name: str):
+    """An ISO date-time from the query string (UTC when no zone is given); None when absent."""
+    if not text:
+        return None
+    value = parse_datetime(text) or parse_datetime(f"{text}T00:00:00")
+    if value is None:
+        raise ValueError(f"{name} is not a date-time like 2026-03-01T09:00")
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _range_breakdown(request, customer):
+    """The market + time range asked for in the query string, if any: (breakdown, error)."""
+    market = request.GET.get("market", "").strip().upper()
+    if not market:
+        return None, ""
+    try:
+        start, end = _when(request.GET.get("start"), "start"), _when(request.GET.get("end"), "end")
+    except ValueError as exc:
+        return None, str(exc)
+    return selectors.market_breakdown(customer=customer, market=market, start=start, end=end), ""
+
+
+def _entry(position: Position, language: str) -> dict:
+    breakdown = selectors.position_breakdown(position)
+    _, card = breakdown_card(breakdown, position=position, language=language)
+    return {"position": position, "b": breakdown, "steps": breakdown.steps[:STEP_LIMIT_PAGE], "card": card}
+
+
+@agents_only
+@require_GET
+def customer_pnl(request, customer_id: int):
+    customer = _customer_or_404(customer_id)
+    conversation = chat_selectors.open_conversation_for(customer)
+    language = (conversation.locale if conversation else "") or customer.locale
+    ranged, range_error = _range_breakdown(request, customer)
+    return render(
+        request,
+        "pnl/customer.html",
+        {
+            "customer": customer,
+            "conversation": conversation,
+            "may_share": conversation is not None
+            and (conversation.assignee_id == request.user.pk or request.user.is_supervisor),
+            "entries": [_entry(p, language) for p in selectors.recent_positions(customer, POSITIONS_SHOWN)],
+            "ranged": ranged,
+            "range_error": range_error,
+            "range_steps": ranged.steps[:STEP_LIMIT_PAGE] if ranged else (),
+            "query": request.GET,
+            "step_limit": STEP_LIMIT_PAGE,
+        },
+    )
+
+
+@agents_only
+@require_POST
+def position_share(request, position_id: int):
+    position = _position_or_404(position_id)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    try:
+        message = services.breakdown_share(agent=request.user, position_id=position.pk)
+    except services.PnlError as exc:
+        if wants_json:
+            return JsonResponse({"error": exc.code, "detail": exc.detail}, status=409)
+        messages.error(request, exc.detail)
+    else:
+        if wants_json:
+            return JsonResponse({"message_id": message.pk, "conversation": message.conversation_id, "seq": message.seq})
+        messages.success(request, "Shared into the customer's chat.")
+    return redirect("pnl_customer", customer_id=position.customer_id)
+
+
+@agents_only
+@require_GET
+def position_breakdown_json(request, position_id: int):
+    position = _position_or_404(position_id)
+    return JsonResponse(breakdown_dict(selectors.position_breakdown(position), position=position))
+
+
+@agents_only
+@require_GET
+def customer_breakdown_json(request, customer_id: int):
+    """?market=BTCUSDT&start=…&end=…: a market over a time range; without market, the recent positions."""
+    customer = _customer_or_404(customer_id)
+    ranged, error = _range_breakdown(request, customer)
+    if error:
+        return JsonResponse({"error": "bad_range", "detail": error}, status=400)
+    if ranged is not None:
+        return JsonResponse(breakdown_dict(ranged))
+    positions = selectors.recent_positions(customer, POSITIONS_SHOWN)
+    return JsonResponse({"positions": [breakdown_dict(selectors.position_breakdown(p), position=p) for p in positions]})
