@@ -1,0 +1,92 @@
+"""Reads shared by the task, the command, the walkthrough and the pages."""
+
+from recovery.chains import Registry
+from recovery.models import ChainFinding, Lookup
+from recovery.verdicts import MISCONFIGURED, UNKNOWN
+from tickets.models import Customer, DepositAddress
+
+PROGRESS_STATE = {
+    ChainFinding.Status.FOUND: "found",
+    ChainFinding.Status.NOT_FOUND: "not_found",
+    ChainFinding.Status.UNKNOWN: "unknown",
+    ChainFinding.Status.MISCONFIGURED: "failed",
+}
+
+
+def deposit_lookup_for(customer: Customer | None):
+    """address -> chain keys where it is a deposit address: the customer's own, or anyone's without a customer."""
+    if customer is not None:
+        mine: dict[str, list[str]] = {}
+        for chain, address in DepositAddress.objects.filter(customer=customer).values_list("chain", "address"):
+            mine.setdefault(address.lower(), []).append(chain)
+        return lambda address: mine.get(address.lower(), [])
+
+    def anyone(address: str) -> list[str]:
+        return list(DepositAddress.objects.filter(address=address.lower()).values_list("chain", flat=True))
+
+    return anyone
+
+
+def findings_of(lookup: Lookup) -> list[ChainFinding]:
+    return list(lookup.findings.order_by("id"))
+
+
+def unreachable_of(findings: list[ChainFinding]) -> list[str]:
+    return [f.chain for f in findings if f.status in (UNKNOWN, MISCONFIGURED)]
+
+
+def finding_json(finding: ChainFinding) -> dict:
+    asset = None
+    if finding.status == ChainFinding.Status.FOUND:
+        asset = {
+            "kind": finding.asset_kind or None,
+            "symbol": finding.asset_symbol or None,
+            "contract": finding.asset_contract or None,
+            "amount": finding.amount or None,
+        }
+    return {
+        "chain": finding.chain,
+        "chain_id": finding.chain_id,
+        "status": finding.status,
+        "confirmations": finding.confirmations,
+        "from": finding.from_address or None,
+        "to": finding.to_address or None,
+        "asset": asset,
+        "to_is_contract": finding.to_is_contract,
+        "to_customer_chain": finding.to_customer_chain or None,
+    }
+
+
+def lookup_json(lookup: Lookup) -> dict:
+    """The shape `lookup_tx --json` prints (issue 4)."""
+    findings = findings_of(lookup)
+    explanation = " ".join(part for part in (lookup.explanation, lookup.next_steps) if part)
+    return {
+        "txid": lookup.tx_hash or lookup.txid_input,
+        "input_format": lookup.input_format,
+        "verdict": lookup.verdict or None,
+        "findings": [finding_json(f) for f in findings],
+        "unreachable": unreachable_of(findings),
+        "explanation": explanation,
+    }
+
+
+def progress_blocks(lookup: Lookup, registry: Registry) -> list[dict]:
+    """The live per-chain progress of a lookup, as card blocks (docs/cards.md)."""
+    done = {f.chain: f for f in findings_of(lookup)}
+    items = []
+    for chain in registry.chains:
+        finding = done.get(chain.key)
+        state = PROGRESS_STATE.get(finding.status, "pending") if finding else "pending"
+        if finding and finding.status == ChainFinding.Status.FOUND and finding.tx_success is False:
+            state = "failed"
+        items.append({"key": chain.key, "label": chain.name, "state": state})
+    blocks: list[dict] = [{"progress": items}]
+    if lookup.status == Lookup.Status.DONE and lookup.explanation:
+        blocks.append({"text": lookup.explanation})
+    return blocks
+
+
+def lookup_found(lookup: Lookup) -> ChainFinding | None:
+    found = [f for f in findings_of(lookup) if f.status == ChainFinding.Status.FOUND]
+    return next((f for f in found if f.to_customer_chain), found[0] if found else None)

@@ -1,0 +1,249 @@
+"""The only place that writes lookups, findings and recovery cases.
+
+Every change to a conversation's story records a timeline event on its ticket (tickets.services.event_record);
+enqueues and pushes happen after the commit.
+"""
+
+from dataclasses import asdict
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from chat import broadcast
+from chat.models import Conversation
+from recovery import chains as chain_registry
+from recovery import selectors
+from recovery.lookup import ask_all
+from recovery.models import ChainFinding, Lookup, RecoveryCase
+from recovery.txid import parse_txid
+from recovery.verdicts import ChainAnswer, Decision, Verdict, classify, explain
+from tickets import services as tickets_services
+from tickets.models import Customer
+
+FINDING_FIELDS = [f.name for f in ChainFinding._meta.get_fields() if f.concrete and f.name not in ("id", "lookup")]
+
+
+class RecoveryError(Exception):
+    """A refusal the caller can show: `code` is stable, `detail` is plain words."""
+
+    def __init__(self, code: str, detail: str):
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+# --- Lookups --------------------------------------------------------------------------------------------------
+
+
+def lookup_start(
+    *,
+    txid: str,
+    customer: Customer | None = None,
+    conversation_id: int | None = None,
+    expected_chain: str = "",
+    actor: User | None = None,
+    actor_role: str | None = None,
+    enqueue: bool = True,
+) -> Lookup:
+    """Store the request and its timeline event; the lookup itself runs on a worker after the commit.
+
+    Input that is not an EVM transaction (garbage, an address, a Solana signature) is answered at once."""
+    registry = chain_registry.registry()
+    if expected_chain and registry.get(expected_chain) is None:
+        raise RecoveryError("unknown_chain", f"no chain {expected_chain!r} in the chain registry")
+    parsed = parse_txid(txid, registry.explorer_hosts())
+    with transaction.atomic():
+        lookup = Lookup.objects.create(
+            txid_input=(txid or "")[:2000],
+            tx_hash=parsed.tx_hash,
+            input_format=parsed.input_format,
+            url_chain=parsed.url_chain,
+            customer=customer,
+            conversation_id=conversation_id,
+            expected_chain=expected_chain,
+            requested_by=actor,
+        )
+        _event(lookup, "recovery.lookup_started", actor, actor_role, {"lookup": lookup.pk, "txid": lookup.tx_hash})
+        if not parsed.lookable:
+            _finish(lookup, classify(parsed, [], registry), parsed, [], registry)
+        elif enqueue:
+            transaction.on_commit(lambda: _enqueue(lookup.pk))
+    return lookup
+
+
+def lookup_retry(*, lookup_id: int, actor: User | None = None, actor_role: str | None = None) -> Lookup:
+    """Ask the chains again (after `incomplete` or `pending`): the same row, its findings rewritten."""
+    with transaction.atomic():
+        lookup = Lookup.objects.select_for_update().get(pk=lookup_id)
+        if not lookup.tx_hash:
+            raise RecoveryError("not_lookable", "there is no transaction hash to look up")
+        if lookup.status != Lookup.Status.DONE:
+            return lookup  # already queued or running
+        lookup.status, lookup.verdict, lookup.finished_at = Lookup.Status.QUEUED, "", None
+        lookup.save(update_fields=["status", "verdict", "finished_at"])
+        _event(lookup, "recovery.lookup_retried", actor, actor_role, {"lookup": lookup.pk})
+        transaction.on_commit(lambda: _enqueue(lookup.pk))
+    return lookup
+
+
+def _enqueue(lookup_id: int) -> None:
+    from recovery.tasks import lookup_transaction
+
+    lookup_transaction.delay(lookup_id)
+
+
+def lookup_run(*, lookup_id: int) -> Lookup:
+    """Ask every chain, store each answer as it arrives (and push it to the conversation), then the verdict.
+
+    Idempotent: a lookup already done is left alone; a lookup interrupted half-way is simply run again."""
+    claimed = (
+        Lookup.objects.filter(pk=lookup_id)
+        .exclude(status=Lookup.Status.DONE)
+        .update(status=Lookup.Status.RUNNING, attempts=F("attempts") + 1)
+    )
+    lookup = Lookup.objects.select_related("customer").get(pk=lookup_id)
+    if not claimed:
+        return lookup
+    registry = chain_registry.registry()
+    parsed = parse_txid(lookup.txid_input, registry.explorer_hosts())
+    deposits = selectors.deposit_lookup_for(lookup.customer)
+    answers: list[ChainAnswer] = []
+    for answer in ask_all(registry.chains, lookup.tx_hash, retries=registry.retries, deposit_lookup=deposits):
+        answers.append(answer)
+        finding_store(lookup=lookup, answer=answer)
+    with transaction.atomic():
+        _finish(lookup, classify(parsed, answers, registry), parsed, answers, registry)
+    return lookup
+
+
+def finding_store(*, lookup: Lookup, answer: ChainAnswer) -> ChainFinding:
+    values = {key: value for key, value in asdict(answer).items() if key in FINDING_FIELDS}
+    values["updated_at"] = timezone.now()
+    values["amount"] = values["amount"][:80]
+    finding, _ = ChainFinding.objects.update_or_create(lookup=lookup, chain=answer.chain, defaults=values)
+    transaction.on_commit(lambda: _push_progress(lookup.pk))
+    return finding
+
+
+def _finish(lookup: Lookup, decision: Decision, parsed, answers: list[ChainAnswer], registry) -> None:
+    lookup.verdict = decision.verdict
+    lookup.explanation, lookup.next_steps = explain(decision, parsed, answers, registry)
+    lookup.status = Lookup.Status.DONE
+    lookup.finished_at = timezone.now()
+    lookup.save(update_fields=["verdict", "explanation", "next_steps", "status", "finished_at"])
+    data = {"lookup": lookup.pk, "verdict": lookup.verdict, "chain": decision.finding.chain if decision.finding else ""}
+    _event(lookup, "recovery.lookup_finished", None, None, data)
+    transaction.on_commit(lambda: _push_progress(lookup.pk))
+    transaction.on_commit(lambda: _after_verdict(lookup.pk))
+
+
+def _after_verdict(lookup_id: int) -> None:
+    """The walkthrough (if this lookup belongs to one) posts the result step."""
+    from recovery import walkthrough
+
+    walkthrough.lookup_finished(lookup_id=lookup_id)
+
+
+def _push_progress(lookup_id: int) -> None:
+    lookup = Lookup.objects.get(pk=lookup_id)
+    if lookup.conversation_id is None:
+        return
+    frame = {
+        "type": "card_update",
+        "conversation": lookup.conversation_id,
+        "card": f"lookup-{lookup.pk}",
+        "blocks": selectors.progress_blocks(lookup, chain_registry.registry()),
+    }
+    broadcast.frame_to_conversation(lookup.conversation_id, frame, customer=True)
+
+
+def _event(lookup: Lookup, kind: str, actor: User | None, actor_role: str | None, data: dict) -> None:
+    if lookup.conversation_id is None:
+        return  # a lookup from the command line belongs to no conversation
+    conversation = Conversation.objects.select_related("ticket").get(pk=lookup.conversation_id)
+    tickets_services.event_record(
+        ticket=conversation.ticket,
+        kind=kind,
+        actor=actor,
+        actor_role=actor_role,
+        conversation_id=lookup.conversation_id,
+        data=data,
+    )
+
+
+# --- Recovery cases -------------------------------------------------------------------------------------------
+
+S = RecoveryCase.Status
+TRANSITIONS: dict[str, set[str]] = {
+    S.SUBMITTED: {S.UNDER_REVIEW, S.REJECTED},
+    S.UNDER_REVIEW: {S.AWAITING_CUSTOMER, S.REJECTED},
+    S.AWAITING_CUSTOMER: {S.APPROVED, S.REJECTED},
+    S.APPROVED: {S.PROCESSING},
+    S.PROCESSING: {S.COMPLETED_CREDITED, S.COMPLETED_REFUNDED},
+    S.REJECTED: set(),
+    S.COMPLETED_CREDITED: set(),
+    S.COMPLETED_REFUNDED: set(),
+}
+
+
+def case_open(*, lookup: Lookup, actor: User | None = None, actor_role: str | None = None) -> RecoveryCase:
+    """Open a case for a recoverable verdict. Opening twice for one lookup returns the open case."""
+    if lookup.verdict not in Verdict.RECOVERABLE:
+        raise RecoveryError("not_recoverable", "a recovery case is only opened for a recoverable verdict")
+    if lookup.customer_id is None or lookup.conversation_id is None:
+        raise RecoveryError("no_conversation", "a recovery case belongs to a customer's conversation")
+    with transaction.atomic():
+        Lookup.objects.select_for_update().get(pk=lookup.pk)
+        existing = RecoveryCase.objects.filter(lookup=lookup).first()
+        if existing is not None:
+            return existing
+        ticket_id = Conversation.objects.values_list("ticket_id", flat=True).get(pk=lookup.conversation_id)
+        case = RecoveryCase.objects.create(
+            lookup=lookup, customer_id=lookup.customer_id, conversation_id=lookup.conversation_id, ticket_id=ticket_id
+        )
+        _case_event(case, "recovery.case_opened", actor, actor_role, {"status": case.status})
+    return case
+
+
+def case_transition(
+    *,
+    case_id: int,
+    to_status: str,
+    actor: User | None = None,
+    actor_role: str | None = None,
+    fee_quote: str = "",
+    timeline_text: str = "",
+    note: str = "",
+) -> RecoveryCase:
+    """Move a case one allowed step; every move is on the ticket's timeline with who, when and why."""
+    with transaction.atomic():
+        case = RecoveryCase.objects.select_for_update().get(pk=case_id)
+        if to_status not in TRANSITIONS.get(case.status, set()):
+            raise RecoveryError("bad_transition", f"a case that is {case.status} cannot become {to_status}")
+        if to_status == S.AWAITING_CUSTOMER and not (fee_quote.strip() and timeline_text.strip()):
+            raise RecoveryError("quote_required", "tell the customer the fee and how long it takes")
+        if to_status == S.REJECTED and not note.strip():
+            raise RecoveryError("reason_required", "say why the case is rejected")
+        previous = case.status
+        case.status = to_status
+        case.fee_quote = fee_quote.strip()[:80] or case.fee_quote
+        case.timeline_text = timeline_text.strip() or case.timeline_text
+        case.note = note.strip() or case.note
+        case.updated_at = timezone.now()
+        case.save(update_fields=["status", "fee_quote", "timeline_text", "note", "updated_at"])
+        data = {"from": previous, "to": to_status, "fee_quote": case.fee_quote, "note": note.strip()}
+        _case_event(case, "recovery.case_status", actor, actor_role, data)
+    return case
+
+
+def _case_event(case: RecoveryCase, kind: str, actor, actor_role, data: dict) -> None:
+    tickets_services.event_record(
+        ticket=case.ticket,
+        kind=kind,
+        actor=actor,
+        actor_role=actor_role,
+        conversation_id=case.conversation_id,
+        data={"case": case.pk, **data},
+    )
