@@ -1,0 +1,97 @@
+"""Customer→agent delivery: the product against a bare relay and a naive durable relay, in the same run."""
+
+import json
+import subprocess
+import time
+
+from bench import fixtures
+from bench.env import OUT, PYTHON, ROOT
+from bench.procs import cpu_seconds, rss_bytes, server
+from bench.stats import summary
+
+INTERVAL_S = 2.0
+
+
+def spec_for(kind: str, port: int, agents, chats, *, cookies: list[str]) -> dict:
+    """The loadgen spec: who connects where, with which credentials."""
+    product = kind not in ("bare", "durable")
+    base = f"ws://127.0.0.1:{port}"
+    spec = {"mode": "product" if product else "relay", "base": base, "interval": INTERVAL_S,
+            "origin": f"http://127.0.0.1:{port}" if product else None}
+    spec["agents"] = [
+        {"id": index, "cookie": cookies[index] if product else None} for index in range(len(agents))
+    ]
+    spec["customers"] = [
+        {"conversation": chat.conversation, "agent": chat.agent_index,
+         "token": fixtures.widget_token(chat.external_id) if product else None}
+        for chat in chats
+    ]
+    return spec
+
+
+def split(spec: dict, processes: int) -> list[dict]:
+    """Shard by agent, so each process holds whole agents and the customers they serve."""
+    parts = []
+    for p in range(processes):
+        agent_ids = {a["id"] for a in spec["agents"] if a["id"] % processes == p}
+        parts.append({**spec, "agents": [a for a in spec["agents"] if a["id"] in agent_ids],
+                      "customers": [c for c in spec["customers"] if c["agent"] in agent_ids]})
+    return [part for part in parts if part["agents"]]
+
+
+def drive(spec: dict, env: dict, server_pid: int, *, processes: int, warmup: float, duration: float,
+          label: str) -> dict:
+    """Start the loadgen processes, wait until all are connected, let them run, gather their results."""
+    procs, outs = [], []
+    for index, part in enumerate(split(spec, processes)):
+        spec_file = OUT / f"spec-{label}-{index}.json"
+        out_file = OUT / f"result-{label}-{index}.json"
+        spec_file.write_text(json.dumps({**part, "warmup": warmup, "duration": duration}))
+        procs.append(subprocess.Popen([PYTHON, "-m", "bench.loadgen", str(spec_file), str(out_file)], cwd=ROOT,
+                                      env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
+        outs.append(out_file)
+    for proc in procs:
+        if proc.stdout.readline().strip() != "READY":
+            raise RuntimeError(f"a load generator for {label} failed to connect (see its stderr)")
+    rss_connected = rss_bytes(server_pid)
+    t0 = time.time() + 0.5
+    for proc in procs:
+        proc.stdin.write(f"GO {t0}\n")
+        proc.stdin.flush()
+    time.sleep(max(0.0, t0 + warmup - time.time()))
+    cpu_before = cpu_seconds(server_pid)
+    time.sleep(duration)
+    server_cpu = (cpu_seconds(server_pid) - cpu_before) / duration
+    for proc in procs:
+        if proc.wait(60 + warmup + duration) != 0:
+            raise RuntimeError(f"a load generator for {label} exited with {proc.returncode}")
+    parts = [json.loads(out.read_text()) for out in outs]
+    deliver = [x for part in parts for x in part["deliver_ms"]]
+    ack = [x for part in parts for x in part["ack_ms"]]
+    sent = sum(part["sent"] for part in parts)
+    return {
+        "label": label,
+        "conversations": len(spec["customers"]),
+        "rate_per_s": len(spec["customers"]) / INTERVAL_S,
+        "deliver": summary(deliver),
+        "ack": summary(ack),
+        "sent": sent,
+        "delivered": len(deliver),
+        "errors": sum(part["error_count"] for part in parts),
+        "error_samples": [e for part in parts for e in part["errors"]][:5],
+        "server_cpu": server_cpu,
+        "server_rss_mib": rss_connected / 2**20,
+        "loadgen_cpu_s": sum(part["cpu_s"] for part in parts),
+        "connect_s": max(part["connect_s"] for part in parts),
+    }
+
+
+def measure(kind: str, env: dict, agents, chats, cookies, *, warmup: float, duration: float,
+            processes: int = 1) -> dict:
+    """One system (bare, durable, or an ASGI server running the product) at len(chats) conversations."""
+    with server(kind, env) as (port, pid):
+        spec = spec_for(kind, port, agents, chats, cookies=cookies)
+        result = drive(spec, env, pid, processes=processes, warmup=warmup, duration=duration,
+                       label=f"{kind}-{len(chats)}")
+    result["system"] = kind
+    return result
