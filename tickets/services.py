@@ -26,6 +26,7 @@ from tickets.models import (
     Tag,
     Ticket,
     TimelineEvent,
+    WebhookEndpoint,
 )
 
 CUSTOMER_FIELDS = ("name", "email", "locale", "vip")
@@ -159,6 +160,7 @@ def ticket_create(
     actor: User | None = None,
     actor_role: str | None = None,
     priority: str = Ticket.Priority.NORMAL,
+    tags: list[str] | None = None,
 ) -> Ticket:
     if priority not in Ticket.Priority.values:
         raise TicketError(f"priority must be one of {', '.join(Ticket.Priority.values)}")
@@ -172,6 +174,8 @@ def ticket_create(
         actor_role=actor_role,
         data={"subject": ticket.subject, "priority": ticket.priority},
     )
+    if tags:
+        ticket_tags_set(ticket=ticket, tags=tags, actor=actor, actor_role=actor_role)
     return ticket
 
 
@@ -456,3 +460,41 @@ def api_key_touch(*, key: ApiKey) -> None:
 
 def api_key_revoke(*, key: ApiKey) -> None:
     ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+# --- Webhook endpoints ------------------------------------------------------------------------------
+
+
+def _check_webhook(url: str, events: list[str]) -> tuple[str, list[str]]:
+    from urllib.parse import urlsplit
+
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise TicketError("a webhook URL must be an http:// or https:// URL")
+    if not isinstance(events, list) or not all(isinstance(e, str) and e.strip() for e in events):
+        raise TicketError("events must be a list of event kinds or prefixes such as 'ticket.'")
+    return url, sorted({e.strip() for e in events})
+
+
+def webhook_endpoint_create(*, url: str, events: list[str] | None = None, description: str = "") -> WebhookEndpoint:
+    """Register a URL. The signing secret is generated here; the caller shows it to the exchange."""
+    url, events = _check_webhook(url, events or [])
+    return WebhookEndpoint.objects.create(
+        url=url, events=events, description=description[:200], secret=secrets.token_hex(32)
+    )
+
+
+def webhook_endpoint_update(
+    *, endpoint: WebhookEndpoint, url: str | None = None, events: list[str] | None = None, is_active: bool | None = None
+) -> WebhookEndpoint:
+    new_url, new_events = _check_webhook(url or endpoint.url, endpoint.events if events is None else events)
+    endpoint.url, endpoint.events = new_url, new_events
+    if is_active is not None:
+        endpoint.is_active = bool(is_active)
+    endpoint.save()
+    return endpoint
+
+
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
+    endpoint.delete()

@@ -87,3 +87,14 @@ def test_ticket_list_page(page, asgi_server, accepted_chat):
     expect(page.locator("table.tk-list tbody tr")).to_have_count(1)
     screenshot(page, "tickets-list")
     assert page.js_errors == []
+
+
+def test_api_docs_render_offline_under_the_strict_csp(page, asgi_server):
+    console_errors = []
+    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+    page.goto(f"{asgi_server}/api/docs/")
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible(timeout=15000)
+    expect(page.locator(".swagger-ui")).to_contain_text("/api/v1/tickets/")
+    screenshot(page, "tickets-api-docs")
+    assert page.js_errors == []
+    assert [e for e in console_errors if "Content Security Policy" in e] == []

@@ -1,0 +1,264 @@
+"""The exchange integration API (/api/v1/). Views parse with serializers, check the key's scope, call
+tickets.services and answer; reads come from the models and tickets.selectors."""
+
+from django.apps import apps
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from accounts.models import User
+from tickets import serializers as s
+from tickets import services
+from tickets.api_auth import ApiKeyAuthentication, HasScope
+from tickets.models import Customer, Ticket, TimelineEvent, WebhookDelivery, WebhookEndpoint
+from tickets.webhooks import is_public
+
+API = TimelineEvent.ActorRole.API
+
+
+class ApiView(GenericAPIView):
+    authentication_classes = [ApiKeyAuthentication]
+    permission_classes = [HasScope]
+
+    def handle_exception(self, exc):
+        # Service refusals become ordinary API errors with the service's own words.
+        if isinstance(exc, services.TicketError):
+            exc = {"forbidden": exceptions.PermissionDenied, "not_found": exceptions.NotFound}.get(
+                exc.code, exceptions.ValidationError
+            )({"detail": exc.detail})
+        elif isinstance(exc, ValueError):
+            exc = exceptions.ValidationError({"detail": str(exc)})
+        return super().handle_exception(exc)
+
+    def valid(self, serializer_class, **kwargs) -> dict:
+        serializer = serializer_class(data=self.request.data, **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+def _customer(external_id: str) -> Customer:
+    return get_object_or_404(Customer.objects.prefetch_related("deposit_addresses"), external_id=external_id)
+
+
+# --- Customers, addresses, activity -----------------------------------------------------------------
+
+
+class CustomerUpsert(ApiView):
+    required_scope = "customers:write"
+    serializer_class = s.CustomerInSerializer
+
+    @extend_schema(request=s.CustomerInSerializer, responses={200: s.CustomerSerializer, 201: s.CustomerSerializer})
+    def post(self, request):
+        """Create a customer or update what is known about them, by the exchange's user id."""
+        data = self.valid(s.CustomerInSerializer)
+        existed = Customer.objects.filter(external_id=data["external_id"].strip()).exists()
+        customer = services.customer_upsert(**data)
+        code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        return Response(s.CustomerSerializer(_customer(customer.external_id)).data, status=code)
+
+
+class CustomerRead(ApiView):
+    required_scope = "customers:read"
+    serializer_class = s.CustomerSerializer
+
+    def get(self, request, external_id: str):
+        return Response(s.CustomerSerializer(_customer(external_id)).data)
+
+
+class DepositAddresses(ApiView):
+    required_scopes = {"GET": "customers:read", "POST": "customers:write"}
+    serializer_class = s.DepositAddressSerializer
+
+    def get(self, request, external_id: str):
+        customer = _customer(external_id)
+        return Response(s.DepositAddressSerializer(customer.deposit_addresses.all(), many=True).data)
+
+    def post(self, request, external_id: str):
+        """Add a deposit address (idempotent: the same chain, address and memo again is fine)."""
+        data = self.valid(s.DepositAddressSerializer)
+        customer = services.customer_upsert(external_id=external_id)
+        address = services.deposit_address_upsert(customer=customer, **data)
+        return Response(s.DepositAddressSerializer(address).data, status=status.HTTP_201_CREATED)
+
+
+class ActivityCreate(ApiView):
+    required_scope = "activity:write"
+    serializer_class = s.ActivitySerializer
+
+    @extend_schema(responses={200: s.ActivitySerializer, 201: s.ActivitySerializer})
+    def post(self, request):
+        """Report a deposit or withdrawal. Idempotent by `external_id`: sending it again updates its status."""
+        data = self.valid(s.ActivitySerializer)
+        customer = services.customer_upsert(external_id=data.pop("customer"))
+        activity, created = services.activity_upsert(customer=customer, **data)
+        body = {**s.ActivitySerializer(activity).data, "customer": customer.external_id}
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+# --- Tickets ----------------------------------------------------------------------------------------
+
+
+class TicketList(ApiView):
+    required_scopes = {"GET": "tickets:read", "POST": "tickets:write"}
+    serializer_class = s.TicketSerializer
+
+    @extend_schema(
+        operation_id="v1_tickets_list",
+        responses=s.TicketSerializer(many=True),
+        parameters=[
+            OpenApiParameter("status", str, enum=Ticket.Status.values),
+            OpenApiParameter("customer", str, description="The exchange's user id."),
+            OpenApiParameter("updated_since", str, description="ISO 8601 date-time."),
+        ],
+    )
+    def get(self, request):
+        qs = (
+            Ticket.objects.select_related("customer", "assignee")
+            .prefetch_related("tags")
+            .order_by("-updated_at", "-pk")
+        )
+        params = request.query_params
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        if params.get("customer"):
+            qs = qs.filter(customer__external_id=params["customer"])
+        if params.get("updated_since"):
+            since = parse_datetime(params["updated_since"])
+            if since is None:
+                raise exceptions.ValidationError({"updated_since": "use an ISO 8601 date-time"})
+            qs = qs.filter(updated_at__gte=since)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.TicketSerializer(page, many=True).data)
+
+    @extend_schema(request=s.TicketCreateSerializer, responses={201: s.TicketDetailSerializer})
+    def post(self, request):
+        data = self.valid(s.TicketCreateSerializer)
+        customer = services.customer_upsert(external_id=data["customer"])
+        ticket = services.ticket_create(
+            customer=customer, subject=data["subject"], priority=data["priority"], tags=data.get("tags"), actor_role=API
+        )
+        return Response(ticket_detail(ticket.pk), status=status.HTTP_201_CREATED)
+
+
+def ticket_detail(ticket_id: int) -> dict:
+    """A ticket with its public timeline (internal notes stay inside the helpdesk) and its chats."""
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("customer", "assignee").prefetch_related(
+            "tags", Prefetch("events", queryset=TimelineEvent.objects.select_related("actor"))
+        ),
+        pk=ticket_id,
+    )
+    events = [event for event in ticket.events.all() if is_public(event.kind)]
+    conversation = apps.get_model("chat", "Conversation")
+    ids = list(conversation.objects.filter(ticket=ticket).order_by("pk").values_list("pk", flat=True))
+    return s.TicketDetailSerializer(ticket, context={"events": events, "conversation_ids": ids}).data
+
+
+class TicketDetail(ApiView):
+    required_scopes = {"GET": "tickets:read", "PATCH": "tickets:write"}
+    serializer_class = s.TicketDetailSerializer
+
+    def get(self, request, ticket_id: int):
+        return Response(ticket_detail(ticket_id))
+
+    @extend_schema(request=s.TicketUpdateSerializer, responses={200: s.TicketDetailSerializer})
+    def patch(self, request, ticket_id: int):
+        """Change status, priority, tags, subject or assignee; each change lands in the timeline as the API."""
+        ticket = get_object_or_404(Ticket, pk=ticket_id)
+        data = self.valid(s.TicketUpdateSerializer)
+        changes = {key: data[key] for key in ("subject", "status", "priority", "tags") if key in data}
+        if "assignee_email" in data:
+            email = data["assignee_email"]
+            changes["assignee"] = None
+            if email:
+                changes["assignee"] = User.objects.filter(email__iexact=email, is_active=True).first()
+                if changes["assignee"] is None:
+                    raise exceptions.ValidationError({"assignee_email": "no active staff member has this email"})
+        services.ticket_update(ticket=ticket, actor=None, actor_role=API, **changes)
+        return Response(ticket_detail(ticket.pk))
+
+
+# --- Transcripts ------------------------------------------------------------------------------------
+
+
+class Transcript(ApiView):
+    required_scope = "transcripts:read"
+    serializer_class = s.TranscriptSerializer
+
+    def get(self, request, conversation_id: int):
+        """What the customer saw, in order. Internal notes are never part of a transcript over the API."""
+        conversation = get_object_or_404(
+            apps.get_model("chat", "Conversation").objects.select_related("customer"), pk=conversation_id
+        )
+        messages = (
+            apps.get_model("chat", "Message")
+            .objects.filter(conversation=conversation, seq__isnull=False)
+            .exclude(kind="note")
+            .order_by("seq")
+        )
+        body = {
+            "conversation": conversation.pk,
+            "ticket": conversation.ticket_id,
+            "customer": conversation.customer.external_id,
+            "status": conversation.status,
+            "messages": list(
+                messages.values("seq", "kind", "author_role", "author_name", "body", "payload", "created_at")
+            ),
+        }
+        return Response(s.TranscriptSerializer(body).data)
+
+
+# --- Webhooks ---------------------------------------------------------------------------------------
+
+
+class WebhookList(ApiView):
+    required_scope = "webhooks:manage"
+    serializer_class = s.WebhookSerializer
+
+    @extend_schema(operation_id="v1_webhooks_list", responses=s.WebhookSerializer(many=True))
+    def get(self, request):
+        return Response(s.WebhookSerializer(WebhookEndpoint.objects.order_by("pk"), many=True).data)
+
+    @extend_schema(request=s.WebhookSerializer, responses={201: s.WebhookCreatedSerializer})
+    def post(self, request):
+        """Register a URL. The answer holds the signing secret: it is shown this once."""
+        data = self.valid(s.WebhookSerializer)
+        endpoint = services.webhook_endpoint_create(
+            url=data["url"], events=data.get("events", []), description=data.get("description", "")
+        )
+        return Response(s.WebhookCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED)
+
+
+class WebhookDetail(ApiView):
+    required_scope = "webhooks:manage"
+    serializer_class = s.WebhookSerializer
+
+    def get(self, request, webhook_id: int):
+        return Response(s.WebhookSerializer(get_object_or_404(WebhookEndpoint, pk=webhook_id)).data)
+
+    def patch(self, request, webhook_id: int):
+        endpoint = get_object_or_404(WebhookEndpoint, pk=webhook_id)
+        data = self.valid(s.WebhookSerializer, partial=True)
+        services.webhook_endpoint_update(
+            endpoint=endpoint, url=data.get("url"), events=data.get("events"), is_active=data.get("is_active")
+        )
+        return Response(s.WebhookSerializer(endpoint).data)
+
+    def delete(self, request, webhook_id: int):
+        services.webhook_endpoint_delete(endpoint=get_object_or_404(WebhookEndpoint, pk=webhook_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WebhookDeliveries(ApiView):
+    required_scope = "webhooks:manage"
+    serializer_class = s.DeliverySerializer
+
+    def get(self, request, webhook_id: int):
+        endpoint = get_object_or_404(WebhookEndpoint, pk=webhook_id)
+        qs = WebhookDelivery.objects.filter(endpoint=endpoint).select_related("event").order_by("-pk")
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.DeliverySerializer(page, many=True).data)
