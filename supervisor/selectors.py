@@ -97,3 +97,16 @@ def _for_listing(conversations: QuerySet, query: str, has_case) -> QuerySet[Conv
         )
         conversations = conversations.annotate(match_excerpt=Subquery(first_hit.values("body")[:1]))
     return conversations
+
+
+def ongoing() -> QuerySet[Conversation]:
+    """The chats happening now: waiting ones first by how long they have waited, then the active ones."""
+    return (
+        Conversation.objects.exclude(status=Conversation.Status.ENDED)
+        .select_related("customer", "assignee")
+        .order_by("status", "created_at")
+    )
+
+
+def reassign_targets() -> QuerySet[User]:
+    return User.objects.filter(is_active=True).order_by("name", "email")

@@ -1,0 +1,49 @@
+"""Live monitoring: the ongoing chats, watched read-only over the agent socket, with a note and a hand reassign."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from chat import services as chat_services
+from supervisor import selectors
+from supervisor.access import supervisor_required
+
+
+@supervisor_required
+def monitor(request):
+    return render(
+        request,
+        "supervisor/monitor.html",
+        {"conversations": selectors.ongoing(), "agents": selectors.reassign_targets()},
+    )
+
+
+@supervisor_required
+def monitor_rows(request):
+    """The table body alone, re-read by monitor.js whenever the socket says something changed."""
+    return render(request, "supervisor/_monitor_rows.html", {"conversations": selectors.ongoing()})
+
+
+@supervisor_required
+@require_POST
+def reassign(request, conversation_id: int):
+    back = f"{reverse('monitor')}?watch={conversation_id}"
+    try:
+        to_agent_id = int(request.POST.get("to_agent", ""))
+    except ValueError:
+        messages.error(request, "Choose the agent who should take this chat.")
+        return redirect(back)
+    reason = request.POST.get("reason", "").strip()[:500]
+    if not reason:
+        messages.error(request, "Say in a few words why the chat is moving; the agents will read it.")
+        return redirect(back)
+    try:
+        conversation = chat_services.conversation_reassign(
+            supervisor=request.user, conversation_id=conversation_id, to_agent_id=to_agent_id, reason=reason
+        )
+    except chat_services.ChatError as exc:
+        messages.error(request, exc.detail)
+        return redirect(back)
+    messages.success(request, f"Chat #{conversation.pk} is now with {conversation.assignee.display_name}.")
+    return redirect(back)

@@ -1,0 +1,109 @@
+"""Supervision pages in a real Chromium against the real ASGI server (uvicorn), PostgreSQL and Redis."""
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+
+from chat import services as chat_services
+from tests.conftest import login, require, screenshot
+from tests.supervisor.factories import chat, person
+
+pytestmark = pytest.mark.browser
+
+
+def in_thread(function, **kwargs):
+    """Call a service outside this thread: Playwright's sync API keeps an event loop running here, and the
+    service's after-commit broadcast (async_to_sync) refuses to run beside one."""
+
+    def run():
+        try:
+            return function(**kwargs)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()
+
+
+@pytest.fixture
+def signed_in_supervisor(page, asgi_server, sofia):
+    login(page, asgi_server, "sofia@test.example", "pw-sofia-123")
+    return page
+
+
+def test_live_monitoring_shows_new_messages(signed_in_supervisor, asgi_server, alice, customer):
+    require("redis", "postgres")
+    page = signed_in_supervisor
+    conversation = chat(customer, ["My BNB never arrived"], agent=alice)
+    page.goto(f"{asgi_server}/monitor/")
+    page.wait_for_selector("#socket-state:text('live')")
+    page.click(f"[data-watch='{conversation.pk}']")
+    page.wait_for_selector("#watch-messages li:has-text('My BNB never arrived')")
+
+    in_thread(
+        chat_services.customer_message_post,
+        customer=customer,
+        conversation_id=conversation.pk,
+        client_msg_id=uuid.uuid4(),
+        body="Still waiting, sorry",
+    )
+    page.wait_for_selector("#watch-messages li:has-text('Still waiting, sorry')", timeout=5000)
+
+    page.fill("#note-body", "Offer to stay with them while we check.")
+    page.click("#note-form button[type=submit]")
+    page.wait_for_selector("#watch-messages li.kind-note:has-text('Offer to stay with them')", timeout=5000)
+    assert page.locator("#watch-messages li:has-text('Still waiting, sorry')").count() == 1  # never twice
+    screenshot(page, "supervisor-monitor")
+    assert page.js_errors == []
+
+
+def test_reassign_from_the_monitor(signed_in_supervisor, asgi_server, alice, bob, customer):
+    require("redis", "postgres")
+    page = signed_in_supervisor
+    conversation = chat(customer, ["Help with a withdrawal"], agent=alice)
+    page.goto(f"{asgi_server}/monitor/?watch={conversation.pk}")
+    page.wait_for_selector("#watch-messages li:has-text('Help with a withdrawal')")
+    page.select_option("#reassign-agent", str(bob.pk))
+    page.fill("#reassign-reason", "Bob knows this network well")
+    page.click("#reassign-form button[type=submit]")
+    page.wait_for_selector(".flash:has-text('is now with Bob')")
+    page.wait_for_selector("#watch-messages li:has-text('Bob knows this network well')")
+    conversation.refresh_from_db()
+    assert conversation.assignee_id == bob.pk
+    assert page.js_errors == []
+
+
+def test_history_search_and_transcript(signed_in_supervisor, asgi_server, alice):
+    page = signed_in_supervisor
+    ivan = person("b-ivan", name="Иван Петров", locale="ru", vip="gold")
+    wanted = chat(ivan, ["Мой перевод USDT не пришёл на кошелёк"], agent=alice, end=True, answer="partly")
+    for n in range(4):
+        chat(person(f"b-{n}", name=f"Customer {n}"), [f"Question {n} about fees"], agent=alice, end=True, answer="yes")
+    page.goto(f"{asgi_server}/history/")
+    page.fill("#id_q", "кошелёк")
+    page.click("button:has-text('Search')")
+    page.wait_for_load_state("networkidle")
+    rows = page.locator("table.history-list tbody tr")
+    assert rows.count() == 1
+    screenshot(page, "supervisor-history")
+    page.click(f"a[href='/history/{wanted.pk}/'] >> nth=0")
+    page.wait_for_selector("ol.timeline")
+    assert page.locator(".heard-summary").inner_text().find("Partly") > 0
+    screenshot(page, "supervisor-transcript")
+    page.emulate_media(media="print")
+    assert not page.locator(".topbar").is_visible()
+    assert not page.locator(".exports").is_visible()
+    page.emulate_media(media="screen")
+    assert page.js_errors == []
+
+
+def test_agents_get_no_supervisor_pages(page, asgi_server, alice):
+    login(page, asgi_server, "alice@test.example", "pw-alice-123")
+    for path in ("/monitor/", "/dashboard/"):
+        response = page.goto(f"{asgi_server}{path}")
+        assert response.status == 404
+    nav = page.goto(f"{asgi_server}/history/")
+    assert nav.status == 200
+    assert page.locator("nav a:has-text('Live')").count() == 0
