@@ -40,11 +40,16 @@ def active_endpoint_ids() -> list[int]:
     return ids
 
 
+def endpoints_cache_clear() -> None:
+    cache.delete(_cache_key())
+
+
 @receiver(post_save, sender=WebhookEndpoint)
 @receiver(post_delete, sender=WebhookEndpoint)
 def _forget_endpoints(**kwargs) -> None:
-    transaction.on_commit(lambda: cache.delete(_cache_key()))
-    cache.delete(_cache_key())
+    # Now (this transaction sees the change) and after the commit (other processes do, too).
+    endpoints_cache_clear()
+    transaction.on_commit(endpoints_cache_clear)
 
 
 def is_public(kind: str) -> bool:
