@@ -4,6 +4,7 @@ import time
 import jwt
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -27,6 +28,8 @@ def console(request):
         {
             "nav": "console",
             "agents": selectors.agents_for_transfer(exclude=request.user),
+            # The tickets app's sidebar module plugs into the console's hooks when it is installed.
+            "ticket_sidebar": finders.find("js/ticket-sidebar.js") is not None,
         },
     )
 

@@ -1,0 +1,182 @@
+// Cards (docs/cards.md): structured messages rendered from their payload alone, always as text, never as HTML.
+
+const PROGRESS_LABELS = {
+  pending: "checking…",
+  ok: "ok",
+  found: "found",
+  not_found: "not found",
+  unknown: "unknown",
+  failed: "could not check",
+};
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+function textBlock(block) {
+  return el("p", "card-text", block.text);
+}
+
+function tableBlock(block) {
+  const table = el("table", "card-table");
+  const columns = Array.isArray(block.table?.columns) ? block.table.columns : [];
+  const head = table.createTHead().insertRow();
+  for (const column of columns) head.appendChild(el("th", null, column));
+  const body = table.createTBody();
+  for (const row of Array.isArray(block.table?.rows) ? block.table.rows : []) {
+    const tr = body.insertRow();
+    for (const cell of Array.isArray(row) ? row : []) tr.appendChild(el("td", null, cell));
+  }
+  return table;
+}
+
+function linkBlock(block) {
+  const href = String(block.link?.href || "");
+  const label = block.link?.label || href;
+  if (!href.startsWith("https://")) return el("p", "card-text muted", label); // only https links are followed
+  const link = el("a", "card-link", label);
+  link.href = href;
+  link.target = "_blank";
+  link.rel = "noopener noreferrer";
+  return link;
+}
+
+function progressBlock(block) {
+  const list = el("ul", "card-progress");
+  for (const item of Array.isArray(block.progress) ? block.progress : []) list.appendChild(progressItem(item));
+  return list;
+}
+
+function progressItem(item) {
+  const state = PROGRESS_LABELS[item.state] ? item.state : "unknown";
+  const li = el("li", `progress-${state}`);
+  li.dataset.key = item.key || "";
+  li.appendChild(el("span", "progress-label", item.label || item.key));
+  li.appendChild(el("span", "progress-state", PROGRESS_LABELS[state]));
+  return li;
+}
+
+function choicesBlock(block, ctx) {
+  const row = el("div", "card-choices");
+  for (const choice of Array.isArray(block.choices) ? block.choices : []) {
+    const button = el("button", "card-choice", choice.label || choice.value);
+    button.type = "button";
+    button.disabled = !ctx.canAnswer;
+    button.addEventListener("click", () => ctx.answer(String(choice.value), row));
+    row.appendChild(button);
+  }
+  return row;
+}
+
+function inputBlock(block, ctx) {
+  const form = el("form", "card-input");
+  const id = `card-${Math.random().toString(36).slice(2)}`;
+  const label = el("label", null, block.input?.label || "");
+  label.htmlFor = id;
+  const input = el("input");
+  input.id = id;
+  input.name = block.input?.name || "value";
+  input.placeholder = block.input?.placeholder || "";
+  input.autocomplete = "off";
+  input.disabled = !ctx.canAnswer;
+  const button = el("button", "primary", "Send");
+  button.type = "submit";
+  button.disabled = !ctx.canAnswer;
+  form.append(label, input, button);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (input.value.trim()) ctx.answer(input.value.trim(), form);
+  });
+  return form;
+}
+
+const BLOCKS = { text: textBlock, table: tableBlock, link: linkBlock, progress: progressBlock };
+const CONTROLS = { choices: choicesBlock, input: inputBlock };
+
+export function renderBlocks(container, blocks, ctx) {
+  container.replaceChildren();
+  for (const block of Array.isArray(blocks) ? blocks : []) {
+    if (!block || typeof block !== "object") continue;
+    const kind = Object.keys(block).find((key) => BLOCKS[key] || CONTROLS[key]);
+    if (!kind) continue; // unknown kinds are skipped (forward compatible)
+    container.appendChild(BLOCKS[kind] ? BLOCKS[kind](block) : CONTROLS[kind](block, ctx));
+  }
+}
+
+// viewer: "customer" | "agent"; answered(step) -> bool; post(url, body) -> Promise<Response>
+export function renderCard(payload, { viewer, answered, post }) {
+  const card = el("div", "card-message");
+  if (payload.ref) card.dataset.ref = payload.ref;
+  if (payload.type) card.dataset.cardType = payload.type;
+  if (payload.action?.step) card.dataset.step = payload.action.step;
+  if (payload.title) card.appendChild(el("p", "card-title", payload.title));
+  const body = el("div", "card-blocks");
+  card.appendChild(body);
+  const ctx = answerContext(payload, { viewer, answered, post, card });
+  renderBlocks(body, payload.blocks, ctx);
+  card.cardContext = ctx;
+  card.cardBlocks = body;
+  return card;
+}
+
+function answerContext(payload, { viewer, answered, post, card }) {
+  const action = payload.action || {};
+  const audience = action.audience || "customer";
+  const allowed = audience === "both" || audience === viewer;
+  const done = Boolean(action.step) && answered(action.step);
+  const ctx = {
+    canAnswer: Boolean(action.url && action.step) && allowed && !done,
+    async answer(value, control) {
+      for (const input of control.querySelectorAll("button, input")) input.disabled = true;
+      const status = card.querySelector(".card-status") || card.appendChild(el("p", "card-status muted"));
+      status.textContent = "Sending…";
+      try {
+        const response = await post(action.url, { step: action.step, value });
+        if (!response.ok) throw new Error(await errorText(response));
+        status.textContent = "Sent.";
+      } catch (error) {
+        status.textContent = `Not sent: ${error.message}. Please try again.`;
+        for (const input of control.querySelectorAll("button, input")) input.disabled = false;
+      }
+    },
+  };
+  return ctx;
+}
+
+async function errorText(response) {
+  try {
+    const data = await response.json();
+    return data.detail || data.error || `error ${response.status}`;
+  } catch {
+    return `error ${response.status}`;
+  }
+}
+
+// An ephemeral card_update frame: redraw the blocks of the card with that ref.
+export function applyCardUpdate(root, frame) {
+  for (const card of root.querySelectorAll(".card-message")) {
+    if (card.dataset.ref === String(frame.card) && card.cardBlocks) {
+      renderBlocks(card.cardBlocks, frame.blocks, card.cardContext);
+    }
+  }
+}
+
+// Steps answered so far in a conversation: a later message with the same action.step, or payload.answered_steps.
+export function answeredSteps(payload, steps) {
+  for (const step of Array.isArray(payload?.answered_steps) ? payload.answered_steps : []) steps.add(step);
+}
+
+// A later message for the same step means the earlier card was answered: its controls go quiet.
+export function closeEarlierSteps(root, card) {
+  const step = card.dataset.step;
+  if (!step) return;
+  for (const other of root.querySelectorAll(".card-message")) {
+    if (other === card || other.dataset.step !== step) continue;
+    for (const control of other.querySelectorAll(".card-choices button, .card-input input, .card-input button")) {
+      control.disabled = true;
+    }
+  }
+}

@@ -1,0 +1,350 @@
+// The customer's chat, inside the widget's iframe. Everything from the server is rendered with textContent.
+import { applyCardUpdate, closeEarlierSteps, renderCard } from "../js/cards.js";
+import { ChatSocket, State, localStore, socketUrl } from "../js/socket.js";
+
+const $ = (id) => document.getElementById(id);
+const root = $("widget");
+const list = $("w-messages");
+const pendingList = $("w-pending");
+const input = $("w-input");
+const stateLine = $("w-state");
+const endButton = $("w-end");
+
+const STATE_TEXT = {
+  connecting: "Connecting…",
+  online: "Connected",
+  offline: "Offline",
+  reconnecting: "Reconnecting…",
+};
+
+const parentOrigin = new URLSearchParams(location.search).get("origin") || location.origin;
+const chat = {
+  token: null,
+  conversation: null,
+  socket: null,
+  open: false,
+  unread: 0,
+  agentReadSeq: 0,
+  firstWelcome: true,
+  baselineSeq: 0,
+  tokenWaiters: [],
+};
+
+// --- the parent page: token in, a few notices out --------------------------------------------------
+
+function toParent(message) {
+  if (window.parent !== window) window.parent.postMessage(message, parentOrigin);
+}
+
+function askForToken() {
+  return new Promise((resolve) => {
+    chat.tokenWaiters.push(resolve);
+    toParent({ type: "helpdesk:need-token" });
+  });
+}
+
+window.addEventListener("message", (event) => {
+  if (event.origin !== parentOrigin || event.source !== window.parent) return;
+  const data = event.data || {};
+  if (data.type === "helpdesk:token" && typeof data.token === "string") {
+    chat.token = data.token;
+    for (const resolve of chat.tokenWaiters.splice(0)) resolve(data.token);
+  } else if (data.type === "helpdesk:token-unavailable") {
+    setTimeout(() => toParent({ type: "helpdesk:need-token" }), 10000);
+  } else if (data.type === "helpdesk:visibility") {
+    chat.open = Boolean(data.open);
+    if (chat.open) {
+      markRead();
+      input.focus();
+    }
+  }
+});
+
+function tokenSubject(token) {
+  try {
+    const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const bytes = Uint8Array.from(atob(part), (c) => c.charCodeAt(0));
+    return String(JSON.parse(new TextDecoder().decode(bytes)).sub);
+  } catch {
+    return "anonymous";
+  }
+}
+
+// --- rendering ---------------------------------------------------------------------------------------
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+function clock(iso) {
+  const date = iso ? new Date(iso) : new Date();
+  return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+function scrollDown() {
+  const box = $("w-scroll");
+  box.scrollTop = box.scrollHeight;
+}
+
+function bubble(role, body, createdAt) {
+  const li = el("li", `msg msg-${role}`);
+  li.appendChild(el("div", "msg-body", body));
+  const meta = el("span", "msg-meta");
+  meta.appendChild(el("time", null, clock(createdAt)));
+  meta.appendChild(el("span", "msg-status"));
+  li.appendChild(meta);
+  return li;
+}
+
+function renderMessage(frame) {
+  $("w-empty").hidden = true;
+  const last = list.lastElementChild;
+  if (last && last.dataset.conversation && last.dataset.conversation !== String(frame.conversation)) {
+    list.appendChild(el("li", "msg-divider", "New chat"));
+  }
+  const role = frame.author?.role || "system";
+  const li = frame.kind === "card" ? cardBubble(frame) : bubble(role, frame.body, frame.created_at);
+  li.dataset.seq = frame.seq;
+  li.dataset.conversation = frame.conversation;
+  if (role === "agent" && frame.author?.name) li.prepend(el("span", "msg-author", frame.author.name));
+  list.appendChild(li);
+  if (frame.client_msg_id) pendingList.querySelector(`[data-client-id="${CSS.escape(frame.client_msg_id)}"]`)?.remove();
+  updateSeen();
+  scrollDown();
+}
+
+function cardBubble(frame) {
+  const li = bubble("card", "", frame.created_at);
+  li.querySelector(".msg-body").remove();
+  const payload = frame.payload && typeof frame.payload === "object" ? frame.payload : { blocks: [{ text: frame.body }] };
+  const card = renderCard(payload, { viewer: "customer", answered: () => false, post: postAnswer });
+  li.prepend(card);
+  queueMicrotask(() => closeEarlierSteps(list, card));
+  return li;
+}
+
+function postAnswer(url, body) {
+  return fetch(new URL(url, location.origin), {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${chat.token}` },
+    body: JSON.stringify(body),
+  });
+}
+
+function renderPending(item) {
+  const li = bubble("customer", item.frame.body, item.created_at);
+  li.classList.add("msg-pending");
+  li.dataset.clientId = item.frame.client_msg_id;
+  li.querySelector(".msg-status").textContent = "Waiting to send";
+  li.querySelector(".msg-status").title = "Not sent yet: it will go as soon as you're connected";
+  pendingList.appendChild(li);
+  $("w-empty").hidden = true;
+  scrollDown();
+}
+
+function updateSeen() {
+  for (const node of list.querySelectorAll(".msg-seen")) {
+    node.classList.remove("msg-seen");
+    node.querySelector(".msg-status").textContent = "";
+  }
+  const mine = [...list.querySelectorAll(`.msg-customer[data-conversation="${chat.conversation}"]`)];
+  const seen = mine.filter((li) => Number(li.dataset.seq) <= chat.agentReadSeq).pop();
+  if (seen) {
+    seen.classList.add("msg-seen");
+    seen.querySelector(".msg-status").textContent = "Seen";
+  }
+}
+
+function notice(text) {
+  const box = $("w-notice");
+  box.textContent = text;
+  box.hidden = !text;
+  clearTimeout(notice.timer);
+  if (text) notice.timer = setTimeout(() => (box.hidden = true), 8000);
+}
+
+const BANNER_TEXT = {
+  offline: "You're offline. What you write is kept here and sent when you're back.",
+  reconnecting: "Trying to reconnect. What you write is kept and will be sent.",
+};
+
+function showState(state) {
+  $("w-banner").textContent = BANNER_TEXT[state] || "";
+  $("w-banner").hidden = !BANNER_TEXT[state];
+  stateLine.dataset.state = state;
+  stateLine.textContent = STATE_TEXT[state] || state;
+  root.dataset.connection = state;
+}
+
+function setConversation(id) {
+  chat.conversation = id;
+  endButton.hidden = !id;
+  if (id) chat.socket.track(id);
+}
+
+// --- frames ------------------------------------------------------------------------------------------
+
+const handlers = {
+  welcome(frame) {
+    const previous = chat.conversation;
+    setConversation(frame.conversation);
+    if (chat.firstWelcome) chat.baselineSeq = frame.last_seq || 0;
+    chat.firstWelcome = false;
+    if (frame.conversation && previous && previous !== frame.conversation) {
+      // hello's after_seq was in another conversation's numbering: read this one from its start.
+      chat.socket.raw({ type: "resume", conversation: frame.conversation, after_seq: chat.socket.lastSeq(frame.conversation) });
+    }
+    chat.socket.markReady();
+  },
+  message(frame) {
+    if (!chat.conversation) setConversation(frame.conversation);
+    renderMessage(frame);
+    if (frame.author?.role !== "customer") {
+      $("w-typing").hidden = true;
+      if (!chat.open && frame.seq > chat.baselineSeq && frame.conversation === chat.conversation) {
+        chat.unread += 1;
+        toParent({ type: "helpdesk:unread", count: chat.unread });
+      }
+      markRead();
+    }
+  },
+  conversation(frame) {
+    if (frame.status === "ended" && frame.conversation === chat.conversation) {
+      setConversation(null);
+      input.placeholder = "Write to start a new chat…";
+    } else if (frame.status !== "ended") {
+      setConversation(frame.conversation);
+    }
+  },
+  typing(frame) {
+    const box = $("w-typing");
+    box.hidden = !frame.active;
+    clearTimeout(handlers.typingTimer);
+    if (frame.active) handlers.typingTimer = setTimeout(() => (box.hidden = true), 8000);
+  },
+  read(frame) {
+    if (frame.side !== "agent") return;
+    chat.agentReadSeq = Math.max(chat.agentReadSeq, frame.seq);
+    updateSeen();
+  },
+  card_update(frame) {
+    applyCardUpdate(list, frame);
+  },
+  resumed() {},
+  error(frame) {
+    if (frame.code === "unauthorized") return; // a fresh token is on its way
+    notice(frame.detail || "Something went wrong. Please try again.");
+  },
+};
+
+function markRead() {
+  if (!chat.open || document.visibilityState !== "visible" || !chat.conversation) return;
+  const last = chat.socket.lastSeq(chat.conversation);
+  if (last > (chat.readSent || 0)) {
+    if (chat.socket.sendNow({ type: "read", conversation: chat.conversation, seq: last })) chat.readSent = last;
+  }
+  chat.unread = 0;
+  toParent({ type: "helpdesk:unread", count: 0 });
+}
+
+// --- composer ----------------------------------------------------------------------------------------
+
+function send() {
+  const body = input.value.trim();
+  if (!body) return;
+  const item = chat.socket.send({ body, kind: "text" }); // customers may omit the conversation
+  renderPending(item);
+  input.value = "";
+  typing(false);
+}
+
+function typing(active) {
+  if (!chat.conversation) return;
+  const now = Date.now();
+  if (active && chat.typingSentAt && now - chat.typingSentAt < 3000) return;
+  chat.typingSentAt = active ? now : 0;
+  chat.socket.sendNow({ type: "typing", conversation: chat.conversation, active });
+}
+
+$("w-composer").addEventListener("submit", (event) => {
+  event.preventDefault();
+  send();
+});
+input.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    send();
+  }
+});
+input.addEventListener("input", () => {
+  typing(true);
+  clearTimeout(chat.idleTimer);
+  chat.idleTimer = setTimeout(() => typing(false), 4000);
+});
+$("w-close").addEventListener("click", () => toParent({ type: "helpdesk:close" }));
+endButton.addEventListener("click", () => {
+  if (!endButton.classList.contains("confirm")) {
+    endButton.classList.add("confirm");
+    endButton.textContent = "Yes, end the chat";
+    setTimeout(() => {
+      endButton.classList.remove("confirm");
+      endButton.textContent = "End chat";
+    }, 5000);
+    return;
+  }
+  if (!chat.socket.sendNow({ type: "end", conversation: chat.conversation })) {
+    notice("You're offline. Try again once you're connected.");
+  }
+});
+document.addEventListener("visibilitychange", markRead);
+
+// --- start -------------------------------------------------------------------------------------------
+
+async function start() {
+  const token = chat.token || (await askForToken());
+  chat.socket = new ChatSocket({
+    url: socketUrl(root.dataset.socket),
+    store: localStore(`helpdesk.widget.outbox.${tokenSubject(token)}`),
+    resumeOnReady: false, // hello carries after_seq
+    onOpen(socket) {
+      const after = chat.conversation ? socket.lastSeq(chat.conversation) : 0;
+      socket.raw({ type: "hello", token: chat.token, after_seq: after });
+    },
+    onFrame(frame) {
+      handlers[frame.type]?.(frame);
+    },
+    onState: showState,
+    onAck(item, frame) {
+      if (!chat.conversation) setConversation(frame.conversation);
+      const li = pendingList.querySelector(`[data-client-id="${CSS.escape(frame.client_msg_id)}"]`);
+      if (li) {
+        li.classList.remove("msg-pending");
+        li.querySelector(".msg-status").textContent = "Sent";
+      }
+      // The message frame normally follows at once; if its nudge was lost, read it from the database.
+      setTimeout(() => {
+        if (chat.socket.lastSeq(frame.conversation) < frame.seq) {
+          chat.socket.sendNow({ type: "resume", conversation: frame.conversation, after_seq: chat.socket.lastSeq(frame.conversation) });
+        }
+      }, 2000);
+    },
+    onFailed(item, frame) {
+      const li = pendingList.querySelector(`[data-client-id="${CSS.escape(item.frame.client_msg_id)}"]`);
+      if (li) {
+        li.classList.add("msg-failed");
+        li.querySelector(".msg-status").textContent = `Not sent: ${frame.detail}`;
+      }
+    },
+    onUnauthorized: async () => {
+      chat.token = null;
+      await askForToken();
+    },
+  });
+  for (const item of chat.socket.pending()) renderPending(item);
+  chat.socket.start();
+}
+
+start();
