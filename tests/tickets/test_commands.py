@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tickets import services
-from tickets.models import ApiKey, Customer, DepositAddress
+from tickets.models import AccountActivity, ApiKey, CannedReply, Customer, DepositAddress, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +82,13 @@ def test_import_names_missing_columns_and_files(tmp_path):
         call_command("import_deposit_addresses", write(tmp_path, "user,chain,address\n"))
     with pytest.raises(CommandError, match="no such file"):
         call_command("import_deposit_addresses", str(tmp_path / "nope.csv"))
+
+
+def test_seed_demo_is_idempotent_and_gives_tickets_in_every_state():
+    call_command("seed_demo", stdout=StringIO())
+    first = {"tickets": Ticket.objects.count(), "addresses": DepositAddress.objects.count()}
+    call_command("seed_demo", stdout=StringIO())
+    assert {"tickets": Ticket.objects.count(), "addresses": DepositAddress.objects.count()} == first
+    assert set(Ticket.objects.values_list("status", flat=True)) >= {"new", "open", "pending", "solved", "closed"}
+    assert AccountActivity.objects.filter(customer__external_id="demo-alice").count() == 3
+    assert CannedReply.objects.filter(owner__isnull=True).count() >= 3
