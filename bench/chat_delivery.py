@@ -1,6 +1,7 @@
 """Customer→agent delivery: the product against a bare relay and a naive durable relay, in the same run."""
 
 import json
+import os
 import subprocess
 import time
 
@@ -16,14 +17,19 @@ def spec_for(kind: str, port: int, agents, chats, *, cookies: list[str]) -> dict
     """The loadgen spec: who connects where, with which credentials."""
     product = kind not in ("bare", "durable")
     base = f"ws://127.0.0.1:{port}"
-    spec = {"mode": "product" if product else "relay", "base": base, "interval": INTERVAL_S,
-            "origin": f"http://127.0.0.1:{port}" if product else None}
-    spec["agents"] = [
-        {"id": index, "cookie": cookies[index] if product else None} for index in range(len(agents))
-    ]
+    spec = {
+        "mode": "product" if product else "relay",
+        "base": base,
+        "interval": INTERVAL_S,
+        "origin": f"http://127.0.0.1:{port}" if product else None,
+    }
+    spec["agents"] = [{"id": index, "cookie": cookies[index] if product else None} for index in range(len(agents))]
     spec["customers"] = [
-        {"conversation": chat.conversation, "agent": chat.agent_index,
-         "token": fixtures.widget_token(chat.external_id) if product else None}
+        {
+            "conversation": chat.conversation,
+            "agent": chat.agent_index,
+            "token": fixtures.widget_token(chat.external_id) if product else None,
+        }
         for chat in chats
     ]
     return spec
@@ -34,21 +40,45 @@ def split(spec: dict, processes: int) -> list[dict]:
     parts = []
     for p in range(processes):
         agent_ids = {a["id"] for a in spec["agents"] if a["id"] % processes == p}
-        parts.append({**spec, "agents": [a for a in spec["agents"] if a["id"] in agent_ids],
-                      "customers": [c for c in spec["customers"] if c["agent"] in agent_ids]})
+        parts.append(
+            {
+                **spec,
+                "agents": [a for a in spec["agents"] if a["id"] in agent_ids],
+                "customers": [c for c in spec["customers"] if c["agent"] in agent_ids],
+            }
+        )
     return [part for part in parts if part["agents"]]
 
 
-def drive(spec: dict, env: dict, server_pid: int, *, processes: int, warmup: float, duration: float,
-          label: str) -> dict:
+def profile(pid: int, duration: float, label: str) -> subprocess.Popen | None:
+    """With BENCH_PYSPY=<py-spy binary>, sample the server during the window (collapsed stacks in bench/out)."""
+    py_spy = os.environ.get("BENCH_PYSPY")
+    if not py_spy:
+        return None
+    out = OUT / f"profile-{label}.txt"
+    command = [py_spy, "record", "-p", str(pid), "-d", str(int(duration)), "-f", "raw", "-o", str(out), "-t"]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def drive(
+    spec: dict, env: dict, server_pid: int, *, processes: int, warmup: float, duration: float, label: str
+) -> dict:
     """Start the loadgen processes, wait until all are connected, let them run, gather their results."""
     procs, outs = [], []
     for index, part in enumerate(split(spec, processes)):
         spec_file = OUT / f"spec-{label}-{index}.json"
         out_file = OUT / f"result-{label}-{index}.json"
         spec_file.write_text(json.dumps({**part, "warmup": warmup, "duration": duration}))
-        procs.append(subprocess.Popen([PYTHON, "-m", "bench.loadgen", str(spec_file), str(out_file)], cwd=ROOT,
-                                      env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
+        procs.append(
+            subprocess.Popen(
+                [PYTHON, "-m", "bench.loadgen", str(spec_file), str(out_file)],
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        )
         outs.append(out_file)
     for proc in procs:
         if proc.stdout.readline().strip() != "READY":
@@ -60,7 +90,10 @@ def drive(spec: dict, env: dict, server_pid: int, *, processes: int, warmup: flo
         proc.stdin.flush()
     time.sleep(max(0.0, t0 + warmup - time.time()))
     cpu_before = cpu_seconds(server_pid)
+    profiler = profile(server_pid, duration, label)
     time.sleep(duration)
+    if profiler is not None:
+        profiler.wait(30)
     server_cpu = (cpu_seconds(server_pid) - cpu_before) / duration
     for proc in procs:
         if proc.wait(60 + warmup + duration) != 0:
@@ -77,6 +110,7 @@ def drive(spec: dict, env: dict, server_pid: int, *, processes: int, warmup: flo
         "ack": summary(ack),
         "sent": sent,
         "delivered": len(deliver),
+        "unacked": sum(part["unacked"] for part in parts),
         "errors": sum(part["error_count"] for part in parts),
         "error_samples": [e for part in parts for e in part["errors"]][:5],
         "server_cpu": server_cpu,
@@ -86,12 +120,14 @@ def drive(spec: dict, env: dict, server_pid: int, *, processes: int, warmup: flo
     }
 
 
-def measure(kind: str, env: dict, agents, chats, cookies, *, warmup: float, duration: float,
-            processes: int = 1) -> dict:
+def measure(
+    kind: str, env: dict, agents, chats, cookies, *, warmup: float, duration: float, processes: int = 1
+) -> dict:
     """One system (bare, durable, or an ASGI server running the product) at len(chats) conversations."""
     with server(kind, env) as (port, pid):
         spec = spec_for(kind, port, agents, chats, cookies=cookies)
-        result = drive(spec, env, pid, processes=processes, warmup=warmup, duration=duration,
-                       label=f"{kind}-{len(chats)}")
+        result = drive(
+            spec, env, pid, processes=processes, warmup=warmup, duration=duration, label=f"{kind}-{len(chats)}"
+        )
     result["system"] = kind
     return result

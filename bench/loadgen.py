@@ -28,6 +28,8 @@ class Results:
         self.deliver_ms: list[float] = []
         self.ack_ms: list[float] = []
         self.sent = 0
+        self.acked_total = 0
+        self.delivered_total = 0
         self.errors: list[str] = []
 
     def in_window(self, sent_ns: int) -> bool:
@@ -79,6 +81,7 @@ async def read_agent(ws, results: Results) -> None:
         if frame.get("type") not in ("message", "send"):
             continue
         sent_ns = int(str(frame.get("body", "0")).split(" ", 1)[0] or 0)
+        results.delivered_total += 1
         if sent_ns and results.in_window(sent_ns):
             results.deliver_ms.append((received - sent_ns) / 1e6)
 
@@ -89,6 +92,7 @@ async def read_customer(ws, pending: dict, results: Results) -> None:
         frame = json.loads(text)
         if frame.get("type") == "ack":
             sent_ns = pending.pop(frame.get("client_msg_id"), None)
+            results.acked_total += 1
             if sent_ns is not None and results.in_window(sent_ns):
                 results.ack_ms.append((received - sent_ns) / 1e6)
         elif frame.get("type") == "error":
@@ -104,8 +108,13 @@ async def send_loop(ws, customer: dict, spec: dict, t0: float, pending: dict, re
         client_msg_id = str(uuid.uuid4())
         sent_ns = time.time_ns()
         pending[client_msg_id] = sent_ns
-        frame = {"type": "send", "conversation": customer["conversation"], "client_msg_id": client_msg_id,
-                 "body": f"{sent_ns} bench message", "kind": "text"}
+        frame = {
+            "type": "send",
+            "conversation": customer["conversation"],
+            "client_msg_id": client_msg_id,
+            "body": f"{sent_ns} bench message",
+            "kind": "text",
+        }
         await ws.send(json.dumps(frame))
         if results.in_window(sent_ns):
             results.sent += 1
@@ -130,7 +139,8 @@ async def run(spec: dict) -> dict:
     pending: dict[str, int] = {}
     readers = [asyncio.create_task(read_agent(ws, results)) for ws in agents]
     readers += [asyncio.create_task(read_customer(ws, pending, results)) for ws in customers]
-    await asyncio.gather(*(send_loop(ws, c, spec, t0, pending, results) for ws, c in zip(customers, spec["customers"])))
+    pairs = zip(customers, spec["customers"], strict=True)
+    await asyncio.gather(*(send_loop(ws, c, spec, t0, pending, results) for ws, c in pairs))
     await asyncio.sleep(GRACE_S)
     for task in readers:
         task.cancel()
@@ -140,6 +150,9 @@ async def run(spec: dict) -> dict:
         "deliver_ms": results.deliver_ms,
         "ack_ms": results.ack_ms,
         "sent": results.sent,
+        "acked_total": results.acked_total,
+        "delivered_total": results.delivered_total,
+        "unacked": len(pending),
         "errors": results.errors[:20],
         "error_count": len(results.errors),
         "connect_s": connect_s,

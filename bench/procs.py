@@ -11,6 +11,7 @@ from bench.env import OUT, PYTHON, ROOT
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
+BIN = ROOT / ".venv" / "bin"
 
 
 def free_port() -> int:
@@ -32,17 +33,45 @@ def wait_port(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
     raise RuntimeError(f"nothing listened on port {port} within {timeout} s")
 
 
+def uvicorn_command(app: str, port: int) -> list[str]:
+    return [
+        str(BIN / "uvicorn"),
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--lifespan",
+        "off",
+        "--no-access-log",
+    ]
+
+
 def server_command(kind: str, port: int) -> list[str]:
     """How each ASGI server (or relay floor) is started: one process, no reload, quiet logs."""
     app = "helpdesk.asgi:application"
-    bin_dir = ROOT / ".venv" / "bin"
     commands = {
-        "uvicorn": [str(bin_dir / "uvicorn"), app, "--host", "127.0.0.1", "--port", str(port), "--log-level",
-                    "warning", "--lifespan", "off", "--no-access-log"],
-        "daphne": [str(bin_dir / "daphne"), "-b", "127.0.0.1", "-p", str(port), "-v", "0", app],
+        "uvicorn": uvicorn_command(app, port),
+        # A diagnosis, not the product: see bench/diag_asgi.py.
+        "uvicorn-diag": uvicorn_command("bench.diag_asgi:application", port),
+        "daphne": [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "-v", "0", app],
         # asginl: ASGI without the lifespan protocol, which the Channels router does not speak.
-        "granian": [str(bin_dir / "granian"), "--interface", "asginl", "--host", "127.0.0.1", "--port", str(port),
-                    "--workers", "1", "--log-level", "warning", app],
+        "granian": [
+            str(BIN / "granian"),
+            "--interface",
+            "asginl",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--log-level",
+            "warning",
+            app,
+        ],
         "bare": [PYTHON, "-m", "bench.relays", "bare", "--port", str(port)],
         "durable": [PYTHON, "-m", "bench.relays", "durable", "--port", str(port)],
     }
