@@ -184,10 +184,15 @@ class DelayProxy:
         finally:
             writer.close()
 
-    def stop(self) -> None:
-        def shutdown():
-            self._server.close()
-            self._loop.stop()
+    async def _shutdown(self) -> None:
+        self._server.close()
+        others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in others:
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
+        self._loop.stop()
 
-        self._loop.call_soon_threadsafe(shutdown)
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop)
         self._thread.join(10)
+        self._loop.close()
