@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from tickets.models import AccountActivity, Customer, DepositAddress, Ticket, TimelineEvent, WebhookEndpoint
+from tickets.webhooks import public_data
 
 
 class CustomerInSerializer(serializers.Serializer):
@@ -42,10 +43,14 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
+    data = serializers.SerializerMethodField()
 
     class Meta:
         model = TimelineEvent
         fields = ["id", "kind", "actor_role", "actor", "conversation_id", "data", "created_at"]
+
+    def get_data(self, event) -> dict:
+        return public_data(event)
 
     def get_actor(self, event) -> str | None:
         return event.actor.display_name if event.actor_id else None

@@ -23,8 +23,10 @@ from tickets.models import TimelineEvent, WebhookAttempt, WebhookDelivery, Webho
 
 SIGNATURE_HEADER = "X-Helpdesk-Signature"
 TIMEOUT_SECONDS = 10
-# Internal notes never leave the helpdesk.
+# Internal notes never leave the helpdesk: neither note events nor the staff-only words inside other events
+# (a transfer's hand-off note, a supervisor's reason).
 PRIVATE_KINDS = ("ticket.note", "chat.note")
+PRIVATE_DATA_KEYS = frozenset({"note", "body", "reason", "internal"})
 
 
 def _cache_key() -> str:
@@ -56,6 +58,10 @@ def is_public(kind: str) -> bool:
     return kind not in PRIVATE_KINDS and not kind.endswith(".note")
 
 
+def public_data(event: TimelineEvent) -> dict:
+    return {key: value for key, value in (event.data or {}).items() if key not in PRIVATE_DATA_KEYS}
+
+
 def payload_of(event: TimelineEvent) -> dict:
     ticket = event.ticket
     return {
@@ -65,7 +71,7 @@ def payload_of(event: TimelineEvent) -> dict:
         "actor_role": event.actor_role,
         "actor": event.actor.display_name if event.actor_id else None,
         "conversation_id": event.conversation_id,
-        "data": event.data,
+        "data": public_data(event),
         "ticket": {
             "id": ticket.pk,
             "subject": ticket.subject,
