@@ -68,6 +68,34 @@ def describe_event(event: TimelineEvent, customer_name: str) -> str:
         answer = {"yes": "Yes", "partly": "Partly", "no": "No"}.get(data.get("answer"), data.get("answer"))
         comment = f' — "{data["comment"]}"' if data.get("comment") else ""
         return f"Did you feel heard? {answer}{comment}"
+    if kind.startswith("recovery."):
+        return _describe_recovery(kind, data)
+    details = ", ".join(f"{key}: {value}" for key, value in data.items() if not isinstance(value, (dict, list)))
+    return f"{kind.replace('.', ' ').replace('_', ' ')}" + (f" ({details})" if details else "")
+
+
+def _words(code) -> str:
+    return str(code or "—").replace("_", " ")
+
+
+def _describe_recovery(kind: str, data: dict) -> str:
+    """Lookups and recovery-case transitions (recovery.services records them on this conversation)."""
+    if kind == "recovery.lookup_started":
+        return f"Looked up transaction {data.get('txid') or '(not a transaction id)'} on every chain."
+    if kind == "recovery.lookup_retried":
+        return f"Looked up transaction {data.get('txid') or ''} again.".replace("  ", " ")
+    if kind == "recovery.lookup_finished":
+        where = f" on {data['chain']}" if data.get("chain") else ""
+        return f"Lookup result: {_words(data.get('verdict'))}{where}."
+    if kind == "recovery.case_opened":
+        return f"Recovery case #{data.get('case')} opened ({_words(data.get('status'))})."
+    if kind == "recovery.case_status":
+        text = f"Recovery case #{data.get('case')}: {_words(data.get('from'))} → {_words(data.get('to'))}."
+        if data.get("fee_quote"):
+            text += f" Fee: {data['fee_quote']}."
+        if data.get("note"):
+            text += f" Note: {data['note']}"
+        return text
     details = ", ".join(f"{key}: {value}" for key, value in data.items() if not isinstance(value, (dict, list)))
     return f"{kind.replace('.', ' ').replace('_', ' ')}" + (f" ({details})" if details else "")
 

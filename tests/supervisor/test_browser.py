@@ -107,3 +107,14 @@ def test_agents_get_no_supervisor_pages(page, asgi_server, alice):
     nav = page.goto(f"{asgi_server}/history/")
     assert nav.status == 200
     assert page.locator("nav a:has-text('Live')").count() == 0
+
+
+def test_dashboard_renders_charts(signed_in_supervisor, asgi_server, alice):
+    page = signed_in_supervisor
+    for n, answer in enumerate(["yes", "yes", "partly", "no"]):
+        chat(person(f"dash-{n}", name=f"Dash {n}"), [f"question {n}"], agent=alice, end=True, answer=answer)
+    page.goto(f"{asgi_server}/dashboard/")
+    assert page.locator("section.chart svg").count() >= 4
+    assert page.locator("#chart-heard rect.seg-yes").count() >= 1
+    screenshot(page, "supervisor-dashboard")
+    assert page.js_errors == []
