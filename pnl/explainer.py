@@ -70,19 +70,27 @@ class Reward:
     rate: Decimal | None = None  # quote asset per unit of `asset`
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen __init__ costs twice as much, and there are 20,000 of these
 class Step:
     index: int
     time: datetime | None
     kind: str  # carried_in | trade | fee | funding | rebate
     ref: str
-    text: str  # one plain English sentence for the agent
+    describe: str | tuple  # the sentence, or (function, *arguments) that writes it when first read
     amount: Decimal  # exact, in the quote asset
     running_total: Decimal  # exact
     position_after: Decimal  # signed quantity: positive long, negative short
     order_ref: str = ""
     reported: Decimal | None = None  # the exchange's own figure for this step, when it sent one
     problem: str = ""  # set when this step is where the recomputation and the exchange part ways
+
+    @property
+    def text(self) -> str:
+        """One plain English sentence for the agent. Written lazily: a page shows a few hundred of 20,000."""
+        if isinstance(self.describe, str):
+            return self.describe
+        function, *arguments = self.describe
+        return function(*arguments)
 
 
 @dataclass(frozen=True)
@@ -245,24 +253,29 @@ def explain(
         for _, _, _, event in sorted(events, key=lambda e: e[:3]):
             walk.take(event)
         breakdown = walk.result(reported)
-        alternative = None
-        if compare_methods:
-            other = Method.AVERAGE if breakdown.method == Method.FIFO else Method.FIFO
-            alternative = explain(
-                rules=rules,
-                method=other,
-                fills=fills,
-                funding=funding,
-                rewards=rewards,
-                start=start,
-                end=end,
-                compare_methods=False,
-            )
+        alternative = _with_other_method(breakdown, fills, start, end) if compare_methods else None
         return replace(
             breakdown,
             causes=causes_of(breakdown, alternative),
             findings=findings_for(breakdown, alternative),
         )
+
+
+def _with_other_method(b: Breakdown, fills: list[TradeFill], start: datetime | None, end: datetime | None):
+    """The same breakdown under the other cost-basis method, totals only. Fees, funding and rebates do not
+    depend on the method, so only the trades are booked again."""
+    other = Method.AVERAGE if b.method == Method.FIFO else Method.FIFO
+    book, gross = Book(method=other), ZERO
+    for fill in fills:  # in time order
+        if end is not None and fill.time > end:
+            break
+        realized, _, _ = book.apply(fill.side, fill.price, fill.quantity)
+        if start is None or fill.time >= start:
+            gross += realized
+    total = b.total - b.gross + gross
+    return replace(
+        b, method=other, steps=(), gross=gross, total=total, final=b.rules.round(total), open_quantity=book.signed
+    )
 
 
 @dataclass
@@ -287,7 +300,7 @@ class _Walk:
                 f"Already open when the range starts: {self.book.quantity} {side} at an average entry of "
                 f"{_plain(self.book.entry_price())} (from {len(earlier)} earlier fills; only their cost is used)."
             )
-            self._add(time=start, kind="carried_in", ref="", text=text, amount=ZERO)
+            self._add(time=start, kind="carried_in", ref="", describe=text, amount=ZERO)
 
     def take(self, event) -> None:
         if isinstance(event, TradeFill):
@@ -312,12 +325,11 @@ class _Walk:
                 f"The exchange reports {_plain(fill.reported_pnl)} for this fill; the recomputation gives "
                 f"{_plain(self.rules.round(realized))}."
             )
-        text = _trade_text(fill, was, closed, opened, realized, self.rules.quote_asset)
         self._add(
             time=fill.time,
             kind="trade",
             ref=fill.ref,
-            text=text,
+            describe=(_trade_text, fill, was, closed, opened, realized, self.rules.quote_asset),
             amount=realized,
             order_ref=fill.order_ref,
             reported=fill.reported_pnl,
@@ -334,14 +346,12 @@ class _Walk:
             problem = f"Fee of {_plain(fill.fee)} {fill.fee_asset} on fill {fill.ref} has no {quote} rate at fill time."
             self.problems.append(problem)
             text = f"Fee {_plain(fill.fee)} {fill.fee_asset}: not counted, the conversion rate is missing."
-            self._add(time=fill.time, kind="fee", ref=fill.ref, text=text, amount=ZERO, problem=problem)
+            self._add(time=fill.time, kind="fee", ref=fill.ref, describe=text, amount=ZERO, problem=problem)
             return
         self.fees += converted
-        text = f"Trading fee {_plain(fill.fee)} {fill.fee_asset or quote}"
-        if fill.fee_asset not in ("", quote):
-            text += f" at {_plain(fill.fee_rate)} {quote} each = {_plain(converted)} {quote}"
+        describe = (_fee_text, fill, converted, quote)
         self._add(
-            time=fill.time, kind="fee", ref=fill.ref, text=text + ".", amount=-converted, order_ref=fill.order_ref
+            time=fill.time, kind="fee", ref=fill.ref, describe=describe, amount=-converted, order_ref=fill.order_ref
         )
 
     def _funding(self, payment: FundingPayment) -> None:
@@ -351,7 +361,7 @@ class _Walk:
         else:
             self.funding_paid -= payment.amount
             text = f"Funding paid: {_plain(-payment.amount)} {self.rules.quote_asset}."
-        self._add(time=payment.time, kind="funding", ref=payment.ref, text=text, amount=payment.amount)
+        self._add(time=payment.time, kind="funding", ref=payment.ref, describe=text, amount=payment.amount)
 
     def _reward(self, reward: Reward) -> None:
         quote = self.rules.quote_asset
@@ -360,13 +370,13 @@ class _Walk:
             problem = f"{reward.kind} {reward.ref} of {_plain(reward.amount)} {reward.asset} has no {quote} rate."
             self.problems.append(problem)
             text = f"{reward.kind.capitalize()} {_plain(reward.amount)} {reward.asset}: not counted, rate missing."
-            self._add(time=reward.time, kind="rebate", ref=reward.ref, text=text, amount=ZERO, problem=problem)
+            self._add(time=reward.time, kind="rebate", ref=reward.ref, describe=text, amount=ZERO, problem=problem)
             return
         self.rebates += converted
         text = f"{reward.kind.capitalize()}: {_plain(reward.amount)} {reward.asset or quote}"
         if reward.asset not in ("", quote):
             text += f" = {_plain(converted)} {quote}"
-        self._add(time=reward.time, kind="rebate", ref=reward.ref, text=text + ".", amount=converted)
+        self._add(time=reward.time, kind="rebate", ref=reward.ref, describe=text + ".", amount=converted)
 
     def result(self, reported: Decimal | None) -> Breakdown:
         return Breakdown(
@@ -397,6 +407,13 @@ def _trade_text(fill: TradeFill, was: Decimal, closed: Decimal, opened: Decimal,
         side = "long" if fill.side == Side.BUY else "short"
         parts.append(f"{'flipped to' if closed else 'opened'} {_plain(opened)} {side}")
     return ", ".join(parts) + "."
+
+
+def _fee_text(fill: TradeFill, converted: Decimal, quote: str) -> str:
+    text = f"Trading fee {_plain(fill.fee)} {fill.fee_asset or quote}"
+    if fill.fee_asset not in ("", quote):
+        text += f" at {_plain(fill.fee_rate)} {quote} each = {_plain(converted)} {quote}"
+    return text + "."
 
 
 def _plain(value: Decimal | None) -> str:

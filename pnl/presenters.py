@@ -5,7 +5,9 @@ from decimal import Decimal
 from pnl.explainer import WORKING, Breakdown, Step
 from pnl.models import Position
 
-STEP_LIMIT_PAGE = 1000  # a page shows this many steps at most; the JSON always has them all
+STEP_LIMIT_PAGE = 300  # the page draws this many steps at most
+STEP_LIMIT_JSON = 1000  # steps per JSON response by default (?offset=&limit= pages through the rest)
+STEP_LIMIT_JSON_MAX = 5000
 
 
 def _exact(value: Decimal | None) -> str | None:
@@ -35,8 +37,12 @@ def step_dict(step: Step, breakdown: Breakdown) -> dict:
     }
 
 
-def breakdown_dict(breakdown: Breakdown, *, position: Position | None = None) -> dict:
+def breakdown_dict(
+    breakdown: Breakdown, *, position: Position | None = None, offset: int = 0, limit: int = STEP_LIMIT_JSON
+) -> dict:
+    """Totals, verdict and causes, and one page of steps (`steps_total` says how many there are)."""
     b = breakdown
+    shown = b.steps[offset : offset + limit]
     data = {
         "market": b.rules.symbol,
         "quote_asset": b.rules.quote_asset,
@@ -57,7 +63,10 @@ def breakdown_dict(breakdown: Breakdown, *, position: Position | None = None) ->
         "findings": list(b.findings),
         "causes": [{"key": c.key, "amount": _exact(c.amount), "text": c.text} for c in b.causes],
         "problems": list(b.problems),
-        "steps": [step_dict(s, b) for s in b.steps],
+        "steps_total": len(b.steps),
+        "steps_offset": offset,
+        "next_offset": offset + len(shown) if offset + len(shown) < len(b.steps) else None,
+        "steps": [step_dict(s, b) for s in shown],
     }
     if position is not None:
         data["position"] = {

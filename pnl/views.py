@@ -15,7 +15,7 @@ from chat import selectors as chat_selectors
 from pnl import selectors, services
 from pnl.cards import breakdown_card
 from pnl.models import Position
-from pnl.presenters import STEP_LIMIT_PAGE, breakdown_dict
+from pnl.presenters import STEP_LIMIT_JSON, STEP_LIMIT_JSON_MAX, STEP_LIMIT_PAGE, breakdown_dict
 
 POSITIONS_SHOWN = 10
 
@@ -118,11 +118,22 @@ def position_share(request, position_id: int):
     return redirect("pnl_customer", customer_id=position.customer_id)
 
 
+def _page_of_steps(request) -> dict:
+    """?offset=&limit= for the steps (bad values fall back to the first page rather than failing)."""
+    try:
+        offset = max(0, int(request.GET.get("offset", 0)))
+        limit = min(STEP_LIMIT_JSON_MAX, max(1, int(request.GET.get("limit", STEP_LIMIT_JSON))))
+    except ValueError:
+        offset, limit = 0, STEP_LIMIT_JSON
+    return {"offset": offset, "limit": limit}
+
+
 @agents_only
 @require_GET
 def position_breakdown_json(request, position_id: int):
     position = _position_or_404(position_id)
-    return JsonResponse(breakdown_dict(selectors.position_breakdown(position), position=position))
+    breakdown = selectors.position_breakdown(position)
+    return JsonResponse(breakdown_dict(breakdown, position=position, **_page_of_steps(request)))
 
 
 @agents_only
@@ -134,6 +145,6 @@ def customer_breakdown_json(request, customer_id: int):
     if error:
         return JsonResponse({"error": "bad_range", "detail": error}, status=400)
     if ranged is not None:
-        return JsonResponse(breakdown_dict(ranged))
+        return JsonResponse(breakdown_dict(ranged, **_page_of_steps(request)))
     positions = selectors.recent_positions(customer, POSITIONS_SHOWN)
     return JsonResponse({"positions": [breakdown_dict(selectors.position_breakdown(p), position=p) for p in positions]})

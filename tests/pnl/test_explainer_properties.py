@@ -90,3 +90,14 @@ def test_the_hand_checked_property_helpers_build_what_they_say():
     built = [fill("a", 0, "buy", "1", "1"), fill("b", 1, "sell", "2", "1")]
     assert [f.time for f in built] == [at(0), at(1)]
     assert explain(rules=USDT, method=Method.FIFO, fills=built).final == Decimal("1.00")
+
+
+@settings(max_examples=150, deadline=None)
+@given(fills=fill_lists(), payments=funding_lists, method=st.sampled_from(Method))
+def test_the_cost_basis_comparison_equals_a_full_recomputation(fills, payments, method):
+    # The comparison books only the trades again; it must agree with explaining everything with the other method.
+    other = Method.AVERAGE if method == Method.FIFO else Method.FIFO
+    this = explain(rules=USDT, method=method, fills=fills, funding=payments)
+    full = explain(rules=USDT, method=other, fills=fills, funding=payments)
+    shown = next((c.amount for c in this.causes if c.key == "method"), Decimal(0))
+    assert shown == full.final - this.final

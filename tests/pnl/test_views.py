@@ -99,3 +99,14 @@ def test_unknown_ids_are_404(client, alice):
     client.force_login(alice)
     assert client.get("/pnl/customers/999999/").status_code == 404
     assert client.get("/pnl/positions/999999/breakdown.json").status_code == 404
+
+
+def test_the_json_pages_through_many_steps(client, alice, customer):
+    position = seed_position(customer)  # 5 steps
+    client.force_login(alice)
+    url = f"/pnl/positions/{position.pk}/breakdown.json"
+    first = client.get(url, {"limit": 2}).json()
+    assert (first["steps_total"], first["next_offset"], [s["index"] for s in first["steps"]]) == (5, 2, [1, 2])
+    last = client.get(url, {"offset": 4, "limit": 2}).json()
+    assert ([s["index"] for s in last["steps"]], last["next_offset"]) == ([5], None)
+    assert client.get(url, {"limit": "many"}).json()["steps_total"] == 5
