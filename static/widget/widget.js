@@ -28,7 +28,10 @@ const chat = {
   firstWelcome: true,
   baselineSeq: 0,
   tokenWaiters: [],
+  ended: new Set(), // conversations we know have ended: never made current again by a late frame
 };
+
+const RTL_LANGUAGES = new Set(["ar", "he", "fa", "ur"]);
 
 // --- the parent page: token in, a few notices out --------------------------------------------------
 
@@ -180,6 +183,7 @@ function showState(state) {
 }
 
 function setConversation(id) {
+  if (id && chat.ended.has(id)) id = null;
   chat.conversation = id;
   endButton.hidden = !id;
   if (id) chat.socket.track(id);
@@ -189,6 +193,11 @@ function setConversation(id) {
 
 const handlers = {
   welcome(frame) {
+    const locale = (frame.customer?.locale || "").toLowerCase().split(/[-_]/)[0];
+    if (locale) {
+      document.documentElement.lang = locale;
+      document.documentElement.dir = RTL_LANGUAGES.has(locale) ? "rtl" : "ltr";
+    }
     const previous = chat.conversation;
     setConversation(frame.conversation);
     if (chat.firstWelcome) chat.baselineSeq = frame.last_seq || 0;
@@ -200,8 +209,10 @@ const handlers = {
     chat.socket.markReady();
   },
   message(frame) {
+    if (frame.payload?.type === "ended") chat.ended.add(frame.conversation);
     if (!chat.conversation) setConversation(frame.conversation);
     renderMessage(frame);
+    if (frame.payload?.type === "ended" && frame.conversation === chat.conversation) setConversation(null);
     if (frame.author?.role !== "customer") {
       $("w-typing").hidden = true;
       if (!chat.open && frame.seq > chat.baselineSeq && frame.conversation === chat.conversation) {
@@ -212,8 +223,9 @@ const handlers = {
     }
   },
   conversation(frame) {
-    if (frame.status === "ended" && frame.conversation === chat.conversation) {
-      setConversation(null);
+    if (frame.status === "ended") {
+      chat.ended.add(frame.conversation);
+      if (frame.conversation === chat.conversation) setConversation(null);
       input.placeholder = "Write to start a new chat…";
     } else if (frame.status !== "ended") {
       setConversation(frame.conversation);

@@ -7,78 +7,23 @@ import pytest
 from playwright.sync_api import expect
 
 from chat.models import Conversation, Message
-from tests.conftest import login, require, screenshot
+from tests.chat import pages
+from tests.chat.pages import (
+    DESK,
+    agent_accepts,
+    agent_says,
+    customer_bubbles,
+    customer_says,
+    open_page,
+    open_widget,
+    pane_bubbles,
+)
+from tests.conftest import login, screenshot
+
+customer_page = pages.customer_page
+agent_page = pages.agent_page
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 390, "height": 844}
-DESK = {"width": 1280, "height": 800}
-
-
-@pytest.fixture
-def services():
-    require("postgres", "redis")
-
-
-def open_page(browser, viewport):
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
-    page.js_errors = []
-    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-    return context, page
-
-
-@pytest.fixture
-def customer_page(browser, asgi_server, services):
-    context, page = open_page(browser, PHONE)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def agent_page(browser, asgi_server, services, alice):
-    context, page = open_page(browser, DESK)
-    login(page, asgi_server, "alice@test.example", "pw-alice-123")
-    page.goto(f"{asgi_server}/console/")
-    expect(page.locator("#connection")).to_have_attribute("data-state", "online")
-    yield page
-    context.close()
-
-
-def open_widget(page, base, user="demo-alice"):
-    page.goto(f"{base}/demo/exchange/?user={user}")
-    page.get_by_role("button", name=re.compile("Chat with support")).click()
-    widget = page.frame_locator("#helpdesk-frame")
-    expect(widget.locator("#w-state")).to_have_attribute("data-state", "online")
-    return widget
-
-
-def customer_says(widget, text):
-    widget.locator("#w-input").fill(text)
-    widget.locator("#w-input").press("Enter")
-
-
-def agent_accepts(agent, name="Alice Moreau"):
-    item = agent.locator(".queue-item", has_text=name)
-    item.get_by_role("button", name="Accept").click()
-    pane = agent.locator(".chat-pane:not([hidden])")
-    expect(pane.locator(".pane-name")).to_have_text(name)
-    return pane
-
-
-def agent_says(pane, text, *, note=False):
-    if note:
-        pane.get_by_label("Internal note").check()
-    pane.locator(".composer-input").fill(text)
-    pane.locator(".composer-input").press("Enter")
-
-
-def customer_bubbles(widget, text):
-    return widget.locator("#w-messages .msg-body", has_text=text)
-
-
-def pane_bubbles(pane, text):
-    return pane.locator(".pane-messages .msg-body", has_text=text)
 
 
 def test_customer_and_agent_exchange_messages_both_ways(customer_page, agent_page, asgi_server):
