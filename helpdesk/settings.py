@@ -109,7 +109,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 times every read out after 5 s by default, as long as channels_redis blocks
+                # (BZPOPMIN, 5 s) waiting for a socket's next message: idle sockets crashed and closed.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 5}],
                 "prefix": envstr("HELPDESK_CHANNEL_PREFIX", "helpdesk"),
                 "capacity": 1000,
                 "expiry": 30,
