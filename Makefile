@@ -12,6 +12,7 @@ help:
 	@echo "make lint    - ruff"
 	@echo "make lock    - re-resolve requirements.lock from pyproject.toml"
 	@echo "make bench   - run the benchmarks and rewrite docs/BENCHMARKS.md"
+	@echo "make soak    - 1,000 forced chat reconnects while messages flow (docs/RELIABILITY.md)"
 
 $(UV):
 	@PY=$$($(FIND_PYTHON)) && "$$PY" -m venv .tools/uv && .tools/uv/bin/pip install --quiet --disable-pip-version-check "uv==0.13.9"
@@ -44,10 +45,13 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check . || true
 
+soak: install
+	@scripts/soak
+
 bench: install npm
 	@scripts/run-bench
 
 clean:
 	rm -rf $(VENV) .tools node_modules demo.sqlite3 staticfiles
 
-.PHONY: help install lock npm run test lint bench clean
+.PHONY: help install lock npm run test lint bench soak clean
