@@ -9,12 +9,14 @@ from pnl.models import Position
 MINUS = "\u2212"  # a real minus sign reads better than a hyphen in a table of money
 
 
-def money(amount: Decimal, breakdown: Breakdown, words: dict, signed: bool = False) -> str:
+def money(amount: Decimal, breakdown: Breakdown, words: dict, signed: bool = False, asset: bool = True) -> str:
+    """Rounded as the market rounds, with the language's decimal mark. Table cells leave the asset out (the
+    intro names it), so the numbers stay on one line in a phone-wide widget."""
     text = f"{abs(breakdown.rules.round(amount)):f}".replace(".", words["decimal"])
     sign = ""
     if signed or amount < 0:
         sign = MINUS if breakdown.rules.round(amount) < 0 else "+"
-    return f"{sign}{text} {breakdown.rules.quote_asset}"
+    return f"{sign}{text} {breakdown.rules.quote_asset}" if asset else f"{sign}{text}"
 
 
 def summary_rows(breakdown: Breakdown) -> list[tuple[str, Decimal]]:
@@ -36,7 +38,8 @@ def breakdown_card(breakdown: Breakdown, *, position: Position, language: str | 
     table_rows = []
     for key, amount in summary_rows(breakdown):
         running += amount
-        table_rows.append([words[key], money(amount, breakdown, words, signed=True), money(running, breakdown, words)])
+        amount_text = money(amount, breakdown, words, signed=True, asset=False)
+        table_rows.append([words[key], amount_text, money(running, breakdown, words, asset=False)])
     table_rows.append([words["result"], "", money(breakdown.total, breakdown, words)])
     verdict = _verdict(breakdown, words)
     blocks = [
@@ -56,7 +59,9 @@ def breakdown_card(breakdown: Breakdown, *, position: Position, language: str | 
         "position": position.external_id,
         "status": breakdown.status,
     }
-    body = "\n".join([title, *(f"{r[0]}: {r[1] or r[2]}" for r in table_rows), verdict])
+    asset = breakdown.rules.quote_asset
+    lines = [f"{r[0]}: {r[1]} {asset}" for r in table_rows[:-1]] + [f"{table_rows[-1][0]}: {table_rows[-1][2]}"]
+    body = "\n".join([title, *lines, verdict])
     return body, payload
 
 

@@ -297,8 +297,9 @@ class _Walk:
         if self.book.quantity:
             side = "long" if self.book.direction > 0 else "short"
             text = (
-                f"Already open when the range starts: {self.book.quantity} {side} at an average entry of "
-                f"{_plain(self.book.entry_price())} (from {len(earlier)} earlier fills; only their cost is used)."
+                f"Already open when the range starts: {plain_decimal(self.book.quantity)} {side} at an average "
+                f"entry of {plain_decimal(self.book.entry_price())} (from {len(earlier)} earlier fills; "
+                "only their cost is used)."
             )
             self._add(time=start, kind="carried_in", ref="", describe=text, amount=ZERO)
 
@@ -322,8 +323,8 @@ class _Walk:
         problem = ""
         if fill.reported_pnl is not None and self.rules.round(fill.reported_pnl) != self.rules.round(realized):
             problem = (
-                f"The exchange reports {_plain(fill.reported_pnl)} for this fill; the recomputation gives "
-                f"{_plain(self.rules.round(realized))}."
+                f"The exchange reports {plain_decimal(fill.reported_pnl)} for this fill; the recomputation gives "
+                f"{plain_decimal(self.rules.round(realized))}."
             )
         self._add(
             time=fill.time,
@@ -343,9 +344,10 @@ class _Walk:
         quote = self.rules.quote_asset
         converted = fee_in_quote(fill, quote)
         if converted is None:
-            problem = f"Fee of {_plain(fill.fee)} {fill.fee_asset} on fill {fill.ref} has no {quote} rate at fill time."
+            fee = plain_decimal(fill.fee)
+            problem = f"Fee of {fee} {fill.fee_asset} on fill {fill.ref} has no {quote} rate at fill time."
             self.problems.append(problem)
-            text = f"Fee {_plain(fill.fee)} {fill.fee_asset}: not counted, the conversion rate is missing."
+            text = f"Fee {plain_decimal(fill.fee)} {fill.fee_asset}: not counted, the conversion rate is missing."
             self._add(time=fill.time, kind="fee", ref=fill.ref, describe=text, amount=ZERO, problem=problem)
             return
         self.fees += converted
@@ -357,25 +359,29 @@ class _Walk:
     def _funding(self, payment: FundingPayment) -> None:
         if payment.amount >= 0:
             self.funding_received += payment.amount
-            text = f"Funding received: {_plain(payment.amount)} {self.rules.quote_asset}."
+            text = f"Funding received: {plain_decimal(payment.amount)} {self.rules.quote_asset}."
         else:
             self.funding_paid -= payment.amount
-            text = f"Funding paid: {_plain(-payment.amount)} {self.rules.quote_asset}."
+            text = f"Funding paid: {plain_decimal(-payment.amount)} {self.rules.quote_asset}."
         self._add(time=payment.time, kind="funding", ref=payment.ref, describe=text, amount=payment.amount)
 
     def _reward(self, reward: Reward) -> None:
         quote = self.rules.quote_asset
         converted = reward_in_quote(reward, quote)
         if converted is None:
-            problem = f"{reward.kind} {reward.ref} of {_plain(reward.amount)} {reward.asset} has no {quote} rate."
+            problem = (
+                f"{reward.kind} {reward.ref} of {plain_decimal(reward.amount)} {reward.asset} has no {quote} rate."
+            )
             self.problems.append(problem)
-            text = f"{reward.kind.capitalize()} {_plain(reward.amount)} {reward.asset}: not counted, rate missing."
+            text = (
+                f"{reward.kind.capitalize()} {plain_decimal(reward.amount)} {reward.asset}: not counted, rate missing."
+            )
             self._add(time=reward.time, kind="rebate", ref=reward.ref, describe=text, amount=ZERO, problem=problem)
             return
         self.rebates += converted
-        text = f"{reward.kind.capitalize()}: {_plain(reward.amount)} {reward.asset or quote}"
+        text = f"{reward.kind.capitalize()}: {plain_decimal(reward.amount)} {reward.asset or quote}"
         if reward.asset not in ("", quote):
-            text += f" = {_plain(converted)} {quote}"
+            text += f" = {plain_decimal(converted)} {quote}"
         self._add(time=reward.time, kind="rebate", ref=reward.ref, describe=text + ".", amount=converted)
 
     def result(self, reported: Decimal | None) -> Breakdown:
@@ -399,24 +405,24 @@ class _Walk:
 
 def _trade_text(fill: TradeFill, was: Decimal, closed: Decimal, opened: Decimal, realized: Decimal, quote: str) -> str:
     verb = "Bought" if fill.side == Side.BUY else "Sold"
-    parts = [f"{verb} {_plain(fill.quantity)} at {_plain(fill.price)}"]
+    parts = [f"{verb} {plain_decimal(fill.quantity)} at {plain_decimal(fill.price)}"]
     if closed:
         side = "long" if was > 0 else "short"
-        parts.append(f"closed {_plain(closed)} of the {side}: {_signed(realized)} {quote}")
+        parts.append(f"closed {plain_decimal(closed)} of the {side}: {_signed(realized)} {quote}")
     if opened:
         side = "long" if fill.side == Side.BUY else "short"
-        parts.append(f"{'flipped to' if closed else 'opened'} {_plain(opened)} {side}")
+        parts.append(f"{'flipped to' if closed else 'opened'} {plain_decimal(opened)} {side}")
     return ", ".join(parts) + "."
 
 
 def _fee_text(fill: TradeFill, converted: Decimal, quote: str) -> str:
-    text = f"Trading fee {_plain(fill.fee)} {fill.fee_asset or quote}"
+    text = f"Trading fee {plain_decimal(fill.fee)} {fill.fee_asset or quote}"
     if fill.fee_asset not in ("", quote):
-        text += f" at {_plain(fill.fee_rate)} {quote} each = {_plain(converted)} {quote}"
+        text += f" at {plain_decimal(fill.fee_rate)} {quote} each = {plain_decimal(converted)} {quote}"
     return text + "."
 
 
-def _plain(value: Decimal | None) -> str:
+def plain_decimal(value: Decimal | None) -> str:
     """A Decimal without exponent or trailing zeros (1E+1 -> 10, 2.50 -> 2.5)."""
     if value is None:
         return "?"
@@ -424,4 +430,4 @@ def _plain(value: Decimal | None) -> str:
 
 
 def _signed(value: Decimal) -> str:
-    return f"+{_plain(value)}" if value >= 0 else _plain(value)
+    return f"+{plain_decimal(value)}" if value >= 0 else plain_decimal(value)

@@ -59,13 +59,13 @@ def test_the_card_is_a_small_table_in_english(customer, alice):
     table = payload["blocks"][1]["table"]
     assert table["columns"] == ["Step", "Amount", "Running total"]
     assert table["rows"] == [
-        ["Profit or loss from price moves", "+24.00 USDT", "24.00 USDT"],
-        ["Trading fees", "\u22126.50 USDT", "17.50 USDT"],
-        ["Funding paid", "\u22123.50 USDT", "14.00 USDT"],
+        ["Profit or loss from price moves", "+24.00", "24.00"],
+        ["Trading fees", "\u22126.50", "17.50"],
+        ["Funding paid", "\u22123.50", "14.00"],
         ["Result", "", "14.00 USDT"],
     ]
     assert payload["blocks"][2]["text"] == "This matches the figure in your P&L tab: 14.00 USDT."
-    assert "Result: 14.00 USDT" in message.body
+    assert "Trading fees: \u22126.50 USDT\nFunding paid: \u22123.50 USDT\nResult: 14.00 USDT" in message.body
     event = TimelineEvent.objects.get(kind="pnl.shared")
     assert (event.conversation_id, event.actor, event.data["status"]) == (conversation_id, alice, "match")
 

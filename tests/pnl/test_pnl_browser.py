@@ -1,0 +1,119 @@
+"""In Chromium: the explainer page draws the customer's card with the chat's own card renderer, the share button
+posts it, and the customer sees the same table in the widget, in English and in Russian."""
+
+import re
+import threading
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from chat import services as chat_services
+from chat.models import Message
+from pnl import demo, services
+from tests.conftest import login, require, screenshot
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+
+def off_the_loop(func, **kwargs):
+    """Run a service in its own thread: Playwright's sync API keeps an event loop running in the test thread, and
+    the services' on-commit broadcasts (async_to_sync) refuse to run there."""
+    from django.db import connection
+
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = func(**kwargs)
+        except BaseException as exc:  # handed back to the test thread below
+            outcome["error"] = exc
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+def seed_and_open_chat(customer, agent):
+    """The demo's BTCUSDT position (24 - 6.50 - 3.50 = 14) and an open chat the agent has accepted."""
+    fills, funding, position = demo._btc(customer.external_id)
+    services.fills_import(customer=customer, fills=fills)
+    services.funding_import(customer=customer, payments=funding)
+    services.positions_import(customer=customer, positions=[position])
+    posted = off_the_loop(
+        chat_services.customer_message_post,
+        customer=customer,
+        conversation_id=None,
+        client_msg_id=uuid.uuid4(),
+        body="Why $14 and not $24?",
+        locale=customer.locale,
+    )
+    off_the_loop(chat_services.conversation_accept, agent=agent, conversation_id=posted.message.conversation_id)
+    return posted.message.conversation_id
+
+
+def share_from_the_page(page, base, customer, expected_rows, name):
+    page.goto(f"{base}/pnl/customers/{customer.pk}/")
+    preview = page.locator(".pnl-card-preview .card-table")
+    for row in expected_rows:
+        expect(preview.locator("tr", has_text=row[0])).to_contain_text(row[1])
+    expect(page.locator(".pnl-badge").first).to_have_text("Matches the exchange")
+    screenshot(page, name)
+    page.get_by_role("button", name="Share with customer").click()
+    expect(page.locator(".pnl-share-status")).to_have_text("Shared into the customer's chat.")
+    assert page.js_errors == []
+
+
+def widget_shows(browser, base, customer, expected_rows, name):
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(f"{base}/demo/exchange/?user={customer.external_id}")
+        page.get_by_role("button", name=re.compile("Chat with support")).click()
+        widget = page.frame_locator("#helpdesk-frame")
+        table = widget.locator(".card-message .card-table")
+        for row in expected_rows:
+            expect(table.locator("tr", has_text=row[0])).to_contain_text(row[1])
+        screenshot(page, name)
+    finally:
+        context.close()
+
+
+ENGLISH = [
+    ("Step", "Running total"),
+    ("Profit or loss from price moves", "+24.00"),
+    ("Trading fees", "\u22126.50"),
+    ("Funding paid", "\u22123.50"),
+    ("Result", "14.00 USDT"),
+]
+RUSSIAN = [
+    ("Шаг", "Итого"),
+    ("Прибыль или убыток от движения цены", "+24,00"),
+    ("Торговые комиссии", "\u22126,50"),
+    ("Уплаченное финансирование", "\u22123,50"),
+    ("Результат", "14,00 USDT"),
+]
+
+
+def test_the_shared_breakdown_appears_in_english_and_in_russian(
+    browser, page, asgi_server, alice, customer, other_customer
+):
+    require("postgres", "redis")
+    english_chat = seed_and_open_chat(customer, alice)  # customer's locale: en
+    russian_chat = seed_and_open_chat(other_customer, alice)  # other_customer's locale: ru
+    login(page, asgi_server, "alice@test.example", "pw-alice-123")
+
+    share_from_the_page(page, asgi_server, customer, ENGLISH, "pnl-explainer-en")
+    share_from_the_page(page, asgi_server, other_customer, RUSSIAN, "pnl-explainer-ru")
+    cards = {m.conversation_id: m.payload["lang"] for m in Message.objects.filter(kind=Message.Kind.CARD)}
+    assert cards == {english_chat: "en", russian_chat: "ru"}
+
+    widget_shows(browser, asgi_server, customer, ENGLISH, "pnl-widget-en-390")
+    widget_shows(browser, asgi_server, other_customer, RUSSIAN, "pnl-widget-ru-390")
