@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.text import slugify
 
 from accounts.models import User
 from chat.models import Conversation, Satisfaction
@@ -36,7 +37,8 @@ class HistoryFilterForm(forms.Form):
             del self.fields["recovery"]
 
     def clean_tags(self) -> list[str]:
-        return [tag.strip().lower() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
+        # Tags are slugs ("Wrong chain" is stored as wrong-chain), as the tickets app writes them.
+        return [slugify(tag)[:50] for tag in self.cleaned_data["tags"].split(",") if slugify(tag)]
 
     def clean(self):
         data = super().clean()
