@@ -41,6 +41,7 @@ function waited(iso) {
 
 function toast(text) {
   const box = $("toast");
+  delete box.dataset.offer;
   box.textContent = text;
   box.hidden = false;
   clearTimeout(toast.timer);
@@ -447,8 +448,12 @@ const handlers = {
     offers.add(frame.conversation);
     renderQueue();
     toast("A waiting chat was offered to you.");
+    $("toast").dataset.offer = frame.conversation;
   },
   conversation(frame) {
+    if (frame.status !== "waiting" && offers.delete(frame.conversation) && $("toast").dataset.offer) {
+      $("toast").hidden = true; // the offer is settled: stop announcing it
+    }
     const mine = frame.assignee?.id === me;
     if (!panes.has(frame.conversation) && !(mine && frame.status === "active")) return;
     const pane = ensurePane(frame);

@@ -179,3 +179,42 @@ def test_arabic_customer_gets_a_right_to_left_widget(customer_page, asgi_server)
     expect(customer_bubbles(widget, "مرحبا")).to_have_count(1)
     expect(widget.locator("html")).to_have_attribute("dir", "rtl")
     screenshot(customer_page, "widget-rtl-390")
+
+
+def test_a_lost_ack_is_retried_and_never_duplicates(customer_page, agent_page, asgi_server):
+    """The link dies after the server stored a message but before its ack arrived: the widget resends it from the
+    outbox on reconnect and the server answers with the original message."""
+    links, sends = [], []
+
+    def route(ws):
+        server = ws.connect_to_server()
+        links.append(ws)
+
+        def from_page(message):
+            frame = json.loads(message)
+            if frame.get("type") == "send":
+                sends.append(frame["client_msg_id"])
+            server.send(message)
+
+        ws.on_message(from_page)
+
+        def from_server(message):
+            if '"type":"ack"' in str(message) and len(links) == 1:
+                ws.close(code=4000)  # drop the ack and the link with it
+                server.close()
+                return
+            ws.send(message)
+
+        server.on_message(from_server)
+
+    customer_page.route_web_socket(re.compile(r".*/ws/widget/$"), route)
+    widget = open_widget(customer_page, asgi_server)
+    customer_says(widget, "Stored, but the ack was lost")
+    expect(widget.locator("#w-state")).to_have_attribute("data-state", "online")
+    expect(customer_bubbles(widget, "the ack was lost")).to_have_count(1)
+    expect(widget.locator("#w-pending li")).to_have_count(0)
+    assert len(links) >= 2 and len(sends) == 2 and sends[0] == sends[1]  # resent once, same client_msg_id
+    pane = pages.agent_accepts(agent_page)
+    expect(pane.locator(".msg-body", has_text="the ack was lost")).to_have_count(1)
+    assert Conversation.objects.get().messages.filter(body="Stored, but the ack was lost").count() == 1
+    assert customer_page.evaluate("Object.keys(localStorage).filter(k => k.includes('outbox'))") == []
