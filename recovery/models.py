@@ -126,3 +126,39 @@ class RecoveryCase(models.Model):
             self.Status.COMPLETED_CREDITED,
             self.Status.COMPLETED_REFUNDED,
         )
+
+
+class Walkthrough(models.Model):
+    """The guided wrong-chain conversation: which step is open, and what was answered so far."""
+
+    class Step(models.TextChoices):
+        ASSET = "asset", "What was sent"
+        USED_CHAIN = "used_chain", "Network used"
+        MEANT_CHAIN = "meant_chain", "Network meant"
+        TXID = "txid", "Transaction ID"
+        LOOKING = "looking", "Looking it up"
+        RESULT = "result", "Result"
+        CASE = "case", "Recovery case"
+        DONE = "done", "Done"
+
+    conversation_id = models.BigIntegerField(db_index=True)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="walkthroughs")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    step = models.CharField(max_length=16, choices=Step.choices, default=Step.ASSET)
+    asset = models.CharField(max_length=32, blank=True)
+    used_chain = models.CharField(max_length=32, blank=True)
+    meant_chain = models.CharField(max_length=32, blank=True)
+    lookup = models.ForeignKey(Lookup, null=True, blank=True, on_delete=models.SET_NULL, related_name="walkthroughs")
+    answered_steps = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Walkthrough {self.pk} ({self.step})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.step != self.Step.DONE

@@ -235,7 +235,27 @@ def case_transition(
         case.save(update_fields=["status", "fee_quote", "timeline_text", "note", "updated_at"])
         data = {"from": previous, "to": to_status, "fee_quote": case.fee_quote, "note": note.strip()}
         _case_event(case, "recovery.case_status", actor, actor_role, data)
+        transaction.on_commit(lambda: _case_changed(case.pk))
     return case
+
+
+def _case_changed(case_id: int) -> None:
+    """Both sides see the new status in the chat (the walkthrough posts a card)."""
+    from recovery import walkthrough
+
+    walkthrough.case_changed(case_id=case_id)
+
+
+def walkthrough_event(walkthrough, kind: str, actor: User | None) -> None:
+    conversation = Conversation.objects.select_related("ticket").get(pk=walkthrough.conversation_id)
+    tickets_services.event_record(
+        ticket=conversation.ticket,
+        kind=kind,
+        actor=actor,
+        actor_role=None if actor else "customer",
+        conversation_id=walkthrough.conversation_id,
+        data={"walkthrough": walkthrough.pk},
+    )
 
 
 def _case_event(case: RecoveryCase, kind: str, actor, actor_role, data: dict) -> None:

@@ -1,6 +1,391 @@
-"""The guided wrong-chain walkthrough in the chat (docs/recovery.md). Filled in step by step."""
+"""The guided wrong-chain walkthrough in the chat (docs/recovery.md): steps are cards (docs/cards.md) that both
+sides see, posted through chat.services; answers come to recovery's own endpoint and land here.
+
+what happened (coin, network used, network meant) -> what a TXID is and where to find it -> the TXID -> live
+progress per chain -> the result in plain words with explorer links -> next steps (a recovery case, a retry).
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from chat import services as chat_services
+from chat.models import Conversation
+from recovery import chains as chain_registry
+from recovery import selectors, services
+from recovery.demo import demo_txids
+from recovery.models import Lookup, RecoveryCase, Walkthrough
+from recovery.services import RecoveryError
+from recovery.verdicts import Verdict
+from tickets.models import Customer
+
+Step = Walkthrough.Step
+NOT_SURE = "not_sure"
+RESULT_TITLES = {
+    Verdict.CREDITED_NETWORK: "Found: a normal deposit",
+    Verdict.WRONG_NETWORK_RECOVERABLE: "Found: sent on another network, and recoverable",
+    Verdict.WRONG_NETWORK_UNSUPPORTED: "Found: sent on a network we do not support",
+    Verdict.UNSUPPORTED_TOKEN: "Found: a token we do not list",
+    Verdict.SENT_TO_CONTRACT: "Found: sent to a contract",
+    Verdict.NOT_OUR_ADDRESS: "Found: sent to another address",
+    Verdict.FAILED_TRANSACTION: "The transaction failed",
+    Verdict.PENDING: "Not final yet",
+    Verdict.NOT_FOUND: "Not found on any network",
+    Verdict.INCOMPLETE: "Some networks did not answer",
+    Verdict.NON_EVM: "A network we check by hand",
+    Verdict.INVALID_INPUT: "That is not a transaction ID",
+}
+CASE_TEXTS = {
+    RecoveryCase.Status.SUBMITTED: "Your recovery request is registered. An agent will review it.",
+    RecoveryCase.Status.UNDER_REVIEW: "An agent is reviewing your recovery request.",
+    RecoveryCase.Status.AWAITING_CUSTOMER: "We can recover your funds. Please read the fee and timing, then decide.",
+    RecoveryCase.Status.APPROVED: "You accepted. The recovery will start shortly.",
+    RecoveryCase.Status.REJECTED: "This recovery will not go ahead.",
+    RecoveryCase.Status.PROCESSING: "The recovery is in progress.",
+    RecoveryCase.Status.COMPLETED_CREDITED: "Done: the funds are credited to your account.",
+    RecoveryCase.Status.COMPLETED_REFUNDED: "Done: the funds were sent back to the address they came from.",
+}
+
+
+# --- Starting and answering -----------------------------------------------------------------------------------
+
+
+def walkthrough_start(*, customer: Customer | None = None, agent: User | None = None, conversation_id=None):
+    """The customer starts it from the widget (their open chat, or a new one), or the chat's agent from the
+    console. An unfinished walkthrough in the same conversation is returned rather than started twice."""
+    if customer is not None:
+        conversation_id = _customer_conversation(customer)
+    conversation = Conversation.objects.select_related("customer").get(pk=conversation_id)
+    if agent is not None and conversation.assignee_id != agent.pk and not agent.is_supervisor:
+        raise RecoveryError("not_assignee", "accept this conversation before starting a walkthrough")
+    if not conversation.is_open:
+        raise RecoveryError("conversation_ended", "this conversation has ended")
+    with transaction.atomic():
+        Conversation.objects.select_for_update().get(pk=conversation.pk)
+        active = Walkthrough.objects.filter(conversation_id=conversation.pk).exclude(step=Step.DONE).first()
+        if active is not None:
+            return active
+        walkthrough = Walkthrough.objects.create(
+            conversation_id=conversation.pk, customer=conversation.customer, started_by=agent
+        )
+        services.walkthrough_event(walkthrough, "recovery.walkthrough_started", agent)
+        _post(walkthrough, _asset_card(walkthrough), "What did you send?")
+    return walkthrough
+
+
+def _customer_conversation(customer: Customer) -> int:
+    import uuid
+
+    posted = chat_services.customer_message_post(
+        customer=customer, conversation_id=None, client_msg_id=uuid.uuid4(), body="I sent funds on the wrong network."
+    )
+    return posted.message.conversation_id
+
+
+def walkthrough_answer(*, walkthrough_id: int, step: str, value, agent: User | None = None) -> Walkthrough:
+    """One answer to the open step. A step answered already is refused (the card is stale)."""
+    if not isinstance(value, str) or not value.strip() or len(value) > 2000:
+        raise RecoveryError("bad_value", "send the answer as a non-empty string")
+    value = value.strip()
+    with transaction.atomic():
+        walkthrough = Walkthrough.objects.select_for_update().get(pk=walkthrough_id)
+        handler = ANSWERS.get(step)
+        if handler is None or not _expects(walkthrough, step):
+            raise RecoveryError("stale_step", "this question was already answered; see the latest card")
+        handler(walkthrough, value, agent)
+        walkthrough.updated_at = timezone.now()
+        walkthrough.save()
+    return walkthrough
+
+
+def _expects(walkthrough: Walkthrough, step: str) -> bool:
+    if step in ("retry", "case"):
+        verdict = walkthrough.lookup.verdict if walkthrough.lookup_id else ""
+        wanted = Verdict.RECOVERABLE if step == "case" else {Verdict.INCOMPLETE, Verdict.PENDING}
+        return walkthrough.step == Step.RESULT and verdict in wanted
+    if step == "quote":
+        case = _open_case(walkthrough)
+        return case is not None and case.status == RecoveryCase.Status.AWAITING_CUSTOMER
+    return walkthrough.step == step
+
+
+def _answer_asset(walkthrough: Walkthrough, value: str, agent) -> None:
+    walkthrough.asset = value[:32]
+    _answered(walkthrough, Step.ASSET, f"Sent: {_asset_label(value)}")
+    walkthrough.step = Step.USED_CHAIN
+    _post(walkthrough, _chain_card(walkthrough, Step.USED_CHAIN), "Which network did you send on?")
+
+
+def _answer_used_chain(walkthrough: Walkthrough, value: str, agent) -> None:
+    walkthrough.used_chain = _chain_value(value)
+    _answered(walkthrough, Step.USED_CHAIN, f"Sent on: {_chain_label(walkthrough.used_chain)}")
+    walkthrough.step = Step.MEANT_CHAIN
+    _post(walkthrough, _chain_card(walkthrough, Step.MEANT_CHAIN), "Which network did you mean to use?")
+
+
+def _answer_meant_chain(walkthrough: Walkthrough, value: str, agent) -> None:
+    walkthrough.meant_chain = _chain_value(value)
+    _answered(walkthrough, Step.MEANT_CHAIN, f"Meant: {_chain_label(walkthrough.meant_chain)}")
+    walkthrough.step = Step.TXID
+    _post(walkthrough, _txid_card(walkthrough), "Paste the transaction ID (TXID)")
+
+
+def _answer_txid(walkthrough: Walkthrough, value: str, agent) -> None:
+    expected = walkthrough.meant_chain if walkthrough.meant_chain != NOT_SURE else ""
+    lookup = services.lookup_start(
+        txid=value,
+        customer=walkthrough.customer,
+        conversation_id=walkthrough.conversation_id,
+        expected_chain=expected,
+        actor=agent,
+        actor_role=None if agent else "customer",
+    )
+    walkthrough.lookup = lookup
+    _answered(walkthrough, Step.TXID, f"TXID: {value[:120]}")
+    if lookup.status == Lookup.Status.DONE:  # not a transaction we can look up: say why at once
+        _post_result(walkthrough, lookup)
+        return
+    walkthrough.step = Step.LOOKING
+    _post(walkthrough, _progress_card(walkthrough, lookup), "Looking up your transaction on every network")
+
+
+def _answer_retry(walkthrough: Walkthrough, value: str, agent) -> None:
+    lookup = services.lookup_retry(lookup_id=walkthrough.lookup_id, actor=agent)
+    _answered(walkthrough, "retry", "Check again")
+    walkthrough.step = Step.LOOKING
+    _post(walkthrough, _progress_card(walkthrough, lookup), "Looking up your transaction again")
+
+
+def _answer_case(walkthrough: Walkthrough, value: str, agent) -> None:
+    if value != "open":
+        _answered(walkthrough, "case", "Not now")
+        walkthrough.step = Step.DONE
+        return
+    case = services.case_open(lookup=walkthrough.lookup, actor=agent, actor_role=None if agent else "customer")
+    _answered(walkthrough, "case", "Open a recovery case")
+    walkthrough.step = Step.CASE
+    _post(walkthrough, _case_card(walkthrough, case), f"Recovery case #{case.pk}")
+
+
+def _answer_quote(walkthrough: Walkthrough, value: str, agent) -> None:
+    if agent is not None:
+        raise RecoveryError("customer_only", "only the customer can accept or decline the fee")
+    case = _open_case(walkthrough)
+    accept = value == "accept"
+    services.case_transition(
+        case_id=case.pk,
+        to_status=RecoveryCase.Status.APPROVED if accept else RecoveryCase.Status.REJECTED,
+        actor_role="customer",
+        note="" if accept else "The customer declined the fee.",
+    )
+    _answered(walkthrough, "quote", "Accepted the fee" if accept else "Declined the fee")
+
+
+ANSWERS = {
+    Step.ASSET: _answer_asset,
+    Step.USED_CHAIN: _answer_used_chain,
+    Step.MEANT_CHAIN: _answer_meant_chain,
+    Step.TXID: _answer_txid,
+    "retry": _answer_retry,
+    "case": _answer_case,
+    "quote": _answer_quote,
+}
+
+
+# --- Hooks from the lookup and the case ------------------------------------------------------------------------
 
 
 def lookup_finished(*, lookup_id: int) -> None:
-    """Called after a lookup's verdict is stored; a walkthrough waiting on it posts its result step."""
-    return None
+    """Called after a lookup's verdict is stored; the walkthrough waiting on it posts its result step."""
+    with transaction.atomic():
+        walkthrough = Walkthrough.objects.select_for_update().filter(lookup_id=lookup_id, step=Step.LOOKING).first()
+        if walkthrough is None:
+            return
+        _post_result(walkthrough, Lookup.objects.get(pk=lookup_id))
+        walkthrough.updated_at = timezone.now()
+        walkthrough.save()
+
+
+def case_changed(*, case_id: int) -> None:
+    """Every status change of a case is shown to both sides as a card."""
+    case = RecoveryCase.objects.get(pk=case_id)
+    walkthrough = Walkthrough.objects.filter(lookup_id=case.lookup_id).order_by("-id").first()
+    if walkthrough is None:
+        return
+    with transaction.atomic():
+        if case.is_closed and walkthrough.step == Step.CASE:
+            Walkthrough.objects.filter(pk=walkthrough.pk).update(step=Step.DONE, updated_at=timezone.now())
+        _post(walkthrough, _case_card(walkthrough, case), f"Recovery case #{case.pk}: {case.get_status_display()}")
+
+
+def _post_result(walkthrough: Walkthrough, lookup: Lookup) -> None:
+    # A new result may offer "check again" once more.
+    walkthrough.answered_steps = [step for step in walkthrough.answered_steps if step != "retry"]
+    card = _result_card(walkthrough, lookup)
+    walkthrough.step = Step.RESULT if card.get("action") else Step.DONE
+    if lookup.verdict == Verdict.INVALID_INPUT:
+        walkthrough.step = Step.TXID  # ask again
+        walkthrough.answered_steps = [s for s in walkthrough.answered_steps if s != Step.TXID]
+    _post(walkthrough, card, f"{RESULT_TITLES[lookup.verdict]}. {lookup.explanation}")
+    if lookup.verdict == Verdict.INVALID_INPUT:
+        _post(walkthrough, _txid_card(walkthrough), "Paste the transaction ID (TXID)")
+
+
+# --- Cards ----------------------------------------------------------------------------------------------------
+
+
+def _card(walkthrough: Walkthrough, title: str, blocks: list, step: str = "", **extra) -> dict:
+    payload = {"type": f"recovery.{step or 'note'}", "title": title, "blocks": blocks, "walkthrough": walkthrough.pk}
+    if step:
+        payload["action"] = {"url": answer_url(walkthrough), "step": step, "audience": "both"}
+    payload["answered_steps"] = list(walkthrough.answered_steps)
+    payload.update(extra)
+    return payload
+
+
+def answer_url(walkthrough: Walkthrough) -> str:
+    return f"/recovery/walkthrough/{walkthrough.pk}/answer/"
+
+
+def _asset_card(walkthrough: Walkthrough) -> dict:
+    registry = chain_registry.registry()
+    symbols = []
+    for chain in registry.chains:
+        for symbol in [token.symbol for token in chain.tokens] + [chain.native_symbol]:
+            if symbol not in symbols:
+                symbols.append(symbol)
+    choices = [{"value": s, "label": s} for s in symbols] + [{"value": "other", "label": "Something else"}]
+    blocks = [
+        {
+            "text": "Sending to the wrong network happens often, and it can often be fixed. Three quick questions, "
+            "then we look your transfer up on every network we support, live, here in the chat."
+        },
+        {"text": "What did you send?"},
+        {"choices": choices},
+    ]
+    return _card(walkthrough, "Let's find your transfer", blocks, Step.ASSET)
+
+
+def _chain_card(walkthrough: Walkthrough, step: str) -> dict:
+    choices = [{"value": c.key, "label": c.name} for c in chain_registry.registry().chains]
+    choices.append({"value": NOT_SURE, "label": "I'm not sure"})
+    if step == Step.USED_CHAIN:
+        title = "Which network did you send on?"
+        text = "In your wallet or on the exchange you sent from, the transfer shows a network (for example BNB Smart "
+        text += "Chain, BEP20, Ethereum or ERC20)."
+    else:
+        title = "Which network did you mean to use?"
+        text = "This is the network shown next to your deposit address on our deposit page."
+    return _card(walkthrough, title, [{"text": text}, {"choices": choices}], step)
+
+
+def _txid_card(walkthrough: Walkthrough) -> dict:
+    blocks = [
+        {
+            "text": "A TXID (transaction ID, also called transaction hash) is the receipt number of a transfer on "
+            "the blockchain. It usually starts with 0x followed by 64 letters and digits."
+        },
+        {
+            "text": "From a wallet (MetaMask, Trust Wallet, …): open Activity or History, tap the transfer, and copy "
+            "'Transaction hash' — or tap 'View on block explorer' and copy that page's link."
+        },
+        {"text": "From another exchange: open Withdrawal history, find this withdrawal, and copy its 'TxID'."},
+    ]
+    if settings.DEMO and (txid := demo_txids(settings.CHAINS_FILE).get("wrong_network")):
+        blocks.append({"text": f"Demo: the wrong-network transfer's TXID is {txid}"})
+    blocks.append({"input": {"name": "txid", "label": "Paste the TXID or explorer link", "placeholder": "0x…"}})
+    return _card(walkthrough, "Where to find the transaction ID", blocks, Step.TXID)
+
+
+def _progress_card(walkthrough: Walkthrough, lookup: Lookup) -> dict:
+    blocks = selectors.progress_blocks(lookup, chain_registry.registry())
+    return _card(
+        walkthrough,
+        "Looking on every network",
+        blocks,
+        ref=f"lookup-{lookup.pk}",
+        refresh_url=f"/recovery/lookups/{lookup.pk}/blocks/",
+    )
+
+
+def _result_card(walkthrough: Walkthrough, lookup: Lookup) -> dict:
+    blocks: list[dict] = [{"text": lookup.explanation}]
+    found = selectors.lookup_found(lookup)
+    chain = chain_registry.registry().get(found.chain) if found else None
+    if found is not None:
+        amount = " ".join(part for part in (found.amount, found.asset_symbol) if part) or "—"
+        row = [chain.name if chain else found.chain, amount, found.to_address or "—", str(found.confirmations or 0)]
+        blocks.append({"table": {"columns": ["Network", "Amount", "Sent to", "Confirmations"], "rows": [row]}})
+    if found is not None and chain is not None:
+        blocks.append({"link": {"href": chain.tx_url(lookup.tx_hash), "label": "See the transaction on the explorer"}})
+        if found.to_address:
+            label = "See the receiving address on the explorer"
+            blocks.append({"link": {"href": chain.address_url(found.to_address), "label": label}})
+    blocks.append({"text": f"Next: {lookup.next_steps}"})
+    step, choices = "", []
+    if lookup.verdict in Verdict.RECOVERABLE:
+        step, choices = (
+            "case",
+            [{"value": "open", "label": "Open a recovery case"}, {"value": "no", "label": "Not now"}],
+        )
+    elif lookup.verdict in (Verdict.INCOMPLETE, Verdict.PENDING):
+        step, choices = "retry", [{"value": "again", "label": "Check again"}]
+    if choices:
+        blocks.append({"choices": choices})
+    return _card(walkthrough, RESULT_TITLES[lookup.verdict], blocks, step, verdict=lookup.verdict, lookup=lookup.pk)
+
+
+def _case_card(walkthrough: Walkthrough, case: RecoveryCase) -> dict:
+    blocks: list[dict] = [{"text": CASE_TEXTS[case.status]}]
+    if case.fee_quote or case.timeline_text:
+        rows = [["Fee", case.fee_quote or "—"], ["How long", case.timeline_text or "—"]]
+        blocks.append({"table": {"columns": ["", ""], "rows": rows}})
+    if case.note and case.status == RecoveryCase.Status.REJECTED:
+        blocks.append({"text": f"Reason: {case.note}"})
+    step = ""
+    if case.status == RecoveryCase.Status.AWAITING_CUSTOMER:
+        step = "quote"
+        accept = [{"value": "accept", "label": "Accept and recover"}, {"value": "decline", "label": "Decline"}]
+        blocks.append({"choices": accept})
+    card = _card(walkthrough, f"Recovery case #{case.pk}: {case.get_status_display()}", blocks, step, case=case.pk)
+    if step:
+        card["action"]["audience"] = "customer"
+    return card
+
+
+# --- Small helpers --------------------------------------------------------------------------------------------
+
+
+def _post(walkthrough: Walkthrough, payload: dict, body: str) -> None:
+    chat_services.system_message_post(
+        conversation_id=walkthrough.conversation_id, body=body[:4000], payload=payload, kind="card"
+    )
+
+
+def _answered(walkthrough: Walkthrough, step: str, words: str) -> None:
+    """Record the answer, and echo it as a small card with the same step, which quiets the answered card."""
+    if step not in walkthrough.answered_steps:
+        walkthrough.answered_steps = [*walkthrough.answered_steps, step]
+    echo = _card(walkthrough, "", [{"text": words}], type="recovery.answer")
+    echo["action"] = {"step": step}
+    _post(walkthrough, echo, words)
+
+
+def _open_case(walkthrough: Walkthrough) -> RecoveryCase | None:
+    if walkthrough.lookup_id is None:
+        return None
+    return RecoveryCase.objects.filter(lookup_id=walkthrough.lookup_id).first()
+
+
+def _chain_value(value: str) -> str:
+    return value if value == NOT_SURE or chain_registry.registry().get(value) else NOT_SURE
+
+
+def _chain_label(key: str) -> str:
+    chain = chain_registry.registry().get(key)
+    return chain.name if chain else "not sure"
+
+
+def _asset_label(value: str) -> str:
+    return "something else" if value == "other" else value
