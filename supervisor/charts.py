@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 
 WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 52, 12, 12, 34
+LEFT, RIGHT, TOP, BOTTOM = 60, 12, 12, 34
 MAX_X_LABELS = 10
 
 

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from supervisor import charts, dashboard
 from supervisor.access import supervisor_required
-from supervisor.templatetags.supervision import human_duration
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -37,8 +36,8 @@ def _range(request) -> tuple[RangeForm, object, object]:
     return form, default["date_from"], default["date_to"]
 
 
-def _minutes(seconds: float) -> str:
-    return human_duration(seconds)
+def _in_minutes(seconds: list[float | None]) -> list[float | None]:
+    return [None if s is None else s / 60 for s in seconds]
 
 
 @supervisor_required
@@ -65,9 +64,9 @@ def dashboard_page(request):
         "response_rows": list(zip(response["days"], response["median"], response["p90"], strict=True)),
         "response_svg": charts.lines(
             day_labels,
-            {"median": response["median"], "p90": response["p90"]},
-            title="First response time",
-            fmt=_minutes,
+            {"median": _in_minutes(response["median"]), "p90": _in_minutes(response["p90"])},
+            title="First response time (minutes)",
+            fmt=lambda v: f"{v:.3g} min",
         ),
         "care": care,
         "care_rows": list(zip(care["days"], care["hours"], strict=True)),
