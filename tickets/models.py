@@ -188,6 +188,7 @@ class ApiKey(models.Model):
         TICKETS_WRITE = "tickets:write", "Create and update tickets"
         TRANSCRIPTS_READ = "transcripts:read", "Read conversation transcripts"
         WEBHOOKS_MANAGE = "webhooks:manage", "Register webhooks and read deliveries"
+        PNL_WRITE = "pnl:write", "Write fills, funding, rebates, positions and market settings (P&L explainer)"
 
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=16, unique=True, editable=False)

@@ -1,0 +1,113 @@
+"""The P&L part of the exchange API (/api/v1/pnl/): push a customer's fills, funding payments, rebates and
+positions, and set how a market counts. Every push is idempotent by the exchange's ids. Thin: validate, call
+pnl.services, answer."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from pnl import serializers as s
+from pnl import services
+from tickets import services as tickets_services
+from tickets.api_auth import ApiKeyAuthentication, HasScope
+
+IMPORT_DOC = (
+    "Idempotent: rows are keyed by the exchange's `external_id`. A row sent again with the same values is counted "
+    "as `unchanged`; one sent again with different values is listed in `conflicts` and NOT changed. An invalid row "
+    "rejects the whole batch (400) and stores nothing. The customer is created if unknown."
+)
+
+
+class PnlApiView(GenericAPIView):
+    authentication_classes = [ApiKeyAuthentication]
+    permission_classes = [HasScope]
+    required_scope = "pnl:write"
+
+    def handle_exception(self, exc):
+        if isinstance(exc, services.PnlError):
+            exc = exceptions.ValidationError({"detail": exc.detail, "code": exc.code})
+        return super().handle_exception(exc)
+
+    def valid(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class _Import(PnlApiView):
+    batch_key = ""
+
+    def import_rows(self, customer, rows):
+        raise NotImplementedError
+
+    def post(self, request, external_id: str):
+        rows = self.valid(self.serializer_class)[self.batch_key]
+        customer = tickets_services.customer_upsert(external_id=external_id)
+        report = self.import_rows(customer, rows)
+        return Response(report.as_dict(), status=status.HTTP_200_OK)
+
+
+class FillsPush(_Import):
+    serializer_class, batch_key = s.FillBatch, "fills"
+
+    @extend_schema(request=s.FillBatch, responses=s.ImportReportOut, description=IMPORT_DOC)
+    def post(self, request, external_id: str):
+        """Push a customer's fills (trades)."""
+        return super().post(request, external_id)
+
+    def import_rows(self, customer, rows):
+        return services.fills_import(customer=customer, fills=rows)
+
+
+class FundingPush(_Import):
+    serializer_class, batch_key = s.FundingBatch, "payments"
+
+    @extend_schema(request=s.FundingBatch, responses=s.ImportReportOut, description=IMPORT_DOC)
+    def post(self, request, external_id: str):
+        """Push a customer's funding payments (signed: positive received, negative paid)."""
+        return super().post(request, external_id)
+
+    def import_rows(self, customer, rows):
+        return services.funding_import(customer=customer, payments=rows)
+
+
+class RebatesPush(_Import):
+    serializer_class, batch_key = s.RebateBatch, "rebates"
+
+    @extend_schema(request=s.RebateBatch, responses=s.ImportReportOut, description=IMPORT_DOC)
+    def post(self, request, external_id: str):
+        """Push a customer's rebates and rewards."""
+        return super().post(request, external_id)
+
+    def import_rows(self, customer, rows):
+        return services.rebates_import(customer=customer, rebates=rows)
+
+
+class PositionsPush(_Import):
+    serializer_class, batch_key = s.PositionBatch, "positions"
+
+    @extend_schema(
+        request=s.PositionBatch,
+        responses=s.ImportReportOut,
+        description="Idempotent by `external_id`; unlike fills, a known position takes the new values "
+        "(it closes, its reported P&L changes) and is counted as `updated`.",
+    )
+    def post(self, request, external_id: str):
+        """Push a customer's positions with the realized P&L your P&L tab shows."""
+        return super().post(request, external_id)
+
+    def import_rows(self, customer, rows):
+        return services.positions_import(customer=customer, positions=rows)
+
+
+class MarketSettingPut(PnlApiView):
+    serializer_class = s.MarketSettingIn
+
+    @extend_schema(request=s.MarketSettingIn, responses=s.MarketSettingIn)
+    def put(self, request, symbol: str):
+        """How a market counts P&L: quote asset, precision, rounding and cost basis. Symbol "*" sets the
+        exchange-wide default."""
+        data = self.valid(s.MarketSettingIn)
+        setting = services.market_setting_upsert(symbol=symbol, **data)
+        return Response(s.MarketSettingIn(setting).data)
