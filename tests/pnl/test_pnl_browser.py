@@ -42,11 +42,12 @@ def off_the_loop(func, **kwargs):
 
 
 def seed_and_open_chat(customer, agent):
-    """The demo's BTCUSDT position (24 - 6.50 - 3.50 = 14) and an open chat the agent has accepted."""
-    fills, funding, position = demo._btc(customer.external_id)
-    services.fills_import(customer=customer, fills=fills)
-    services.funding_import(customer=customer, payments=funding)
-    services.positions_import(customer=customer, positions=[position])
+    """The demo's positions (BTCUSDT: 24 - 6.50 - 3.50 = 14, matching; ETHUSDT: the exchange left the fees out)
+    and an open chat the agent has accepted."""
+    for fills, funding, position in (demo._btc(customer.external_id), demo._eth(customer.external_id)):
+        services.fills_import(customer=customer, fills=fills)
+        services.funding_import(customer=customer, payments=funding)
+        services.positions_import(customer=customer, positions=[position])
     posted = off_the_loop(
         chat_services.customer_message_post,
         customer=customer,
@@ -61,13 +62,17 @@ def seed_and_open_chat(customer, agent):
 
 def share_from_the_page(page, base, customer, expected_rows, name):
     page.goto(f"{base}/pnl/customers/{customer.pk}/")
-    preview = page.locator(".pnl-card-preview .card-table")
+    btc = page.locator(".pnl-position", has_text=f"{customer.external_id}-btc")
+    eth = page.locator(".pnl-position", has_text=f"{customer.external_id}-eth")
+    preview = btc.locator(".pnl-card-preview .card-table")
     for row in expected_rows:
         expect(preview.locator("tr", has_text=row[0])).to_contain_text(row[1])
-    expect(page.locator(".pnl-badge").first).to_have_text("Matches the exchange")
+    expect(btc.locator(".pnl-badge")).to_have_text("Matches the exchange")
+    expect(eth.locator(".pnl-badge")).to_have_text("Does not match the exchange")
+    expect(eth.locator(".pnl-findings")).to_contain_text("leaves out trading fees")
     screenshot(page, name)
-    page.get_by_role("button", name="Share with customer").click()
-    expect(page.locator(".pnl-share-status")).to_have_text("Shared into the customer's chat.")
+    btc.get_by_role("button", name="Share with customer").click()
+    expect(btc.locator(".pnl-share-status")).to_have_text("Shared into the customer's chat.")
     assert page.js_errors == []
 
 
