@@ -106,8 +106,9 @@ def drive(
         "label": label,
         "conversations": len(spec["customers"]),
         "rate_per_s": len(spec["customers"]) / INTERVAL_S,
-        "deliver": summary(deliver),
-        "ack": summary(ack),
+        # A message not delivered (or acked) by the end of the grace period counts as slower than every other.
+        "deliver": summary(deliver, missing=max(0, sent - len(deliver))),
+        "ack": summary(ack, missing=max(0, sent - len(ack))),
         "sent": sent,
         "delivered": len(deliver),
         "unacked": sum(part["unacked"] for part in parts),

@@ -3,22 +3,26 @@
 import math
 
 
-def percentile(values: list[float], p: float) -> float | None:
-    if not values:
+def percentile(values: list[float], p: float, missing: int = 0) -> float | None:
+    """The p-th percentile; `missing` samples never arrived and count as slower than all others (None)."""
+    total = len(values) + missing
+    if not total:
         return None
-    ordered = sorted(values)
-    rank = max(0, math.ceil(p / 100 * len(ordered)) - 1)
-    return ordered[rank]
+    rank = max(0, math.ceil(p / 100 * total) - 1)
+    if rank >= len(values):
+        return None
+    return sorted(values)[rank]
 
 
-def summary(values: list[float]) -> dict:
-    """p50/p95/p99/max and count of a list of milliseconds."""
+def summary(values: list[float], missing: int = 0) -> dict:
+    """p50/p95/p99/max and count of a list of milliseconds; None where the percentile fell on a lost sample."""
     return {
         "n": len(values),
-        "p50": percentile(values, 50),
-        "p95": percentile(values, 95),
-        "p99": percentile(values, 99),
-        "max": max(values) if values else None,
+        "missing": missing,
+        "p50": percentile(values, 50, missing),
+        "p95": percentile(values, 95, missing),
+        "p99": percentile(values, 99, missing),
+        "max": max(values) if values and not missing else None,
     }
 
 
