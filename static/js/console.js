@@ -434,6 +434,13 @@ function wireTransfer(pane) {
 const handlers = {
   welcome(frame) {
     $("presence").value = frame.agent?.presence === "away" ? "away" : "online";
+    const held = new Set((frame.conversations || []).map((c) => c.conversation));
+    for (const pane of panes.values()) {
+      // Handed on or reassigned while this socket was away: the replay shows the history, not the new holder.
+      if (!held.has(pane.id) && pane.assignee?.id === me && pane.status !== "ended") {
+        updatePane(pane, { assignee: { id: null, name: "another agent" } });
+      }
+    }
     for (const conversation of frame.conversations || []) {
       const pane = ensurePane(conversation);
       if (pane.id !== activeId) setUnread(pane, conversation.unread || 0);
@@ -463,6 +470,7 @@ const handlers = {
     const pane = panes.get(frame.conversation);
     if (!pane) return;
     renderMessage(pane, frame);
+    if (frame.payload?.type === "ended") updatePane(pane, { status: "ended" });
     if (frame.author?.role !== "customer") return;
     pane.node.querySelector(".pane-typing").hidden = true;
     if (pane.id === activeId && document.visibilityState === "visible") markRead(pane);

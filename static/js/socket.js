@@ -121,8 +121,11 @@ export class ChatSocket {
     this.clearTimers();
     if (this.stopped) return;
     if (code === 4401 && this.handlers.onUnauthorized) {
+      // A fresh token, then try again; a token refused over and over backs off instead of hammering the server.
       this.setState(State.RECONNECTING);
-      this.handlers.onUnauthorized().then(() => this.reconnectNow());
+      const wait = this.authFailures ? Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** this.authFailures) : 0;
+      this.authFailures = (this.authFailures || 0) + 1;
+      this.timers.reconnect = setTimeout(() => this.handlers.onUnauthorized().then(() => this.reconnectNow()), wait);
       return;
     }
     if (navigator.onLine === false) {
@@ -213,6 +216,7 @@ export class ChatSocket {
     this.ready = true;
     this.everOnline = true;
     this.attempt = 0;
+    this.authFailures = 0;
     this.setState(State.ONLINE);
     if (this.resumeOnReady) {
       for (const [id, conv] of this.conversations) this.raw({ type: "resume", conversation: id, after_seq: conv.last });
