@@ -122,3 +122,17 @@ def test_csv_export_is_exactly_the_timeline(client, sofia, eventful):
         assert int(row["ref"]) == entry.ref
     # A customer's formula is defused for spreadsheets, the words kept.
     assert any(row["text"] == "'=SUM(A1) my deposit is missing" for row in rows)
+
+
+def test_transcript_query_count_does_not_grow_with_its_length(
+    client, sofia, alice, customer, django_assert_max_num_queries
+):
+    conversation = chat(customer, [f"message {n}" for n in range(40)], agent=alice)
+    for n in range(10):
+        chat_services.agent_message_post(
+            agent=alice, conversation_id=conversation.pk, client_msg_id=uuid.uuid4(), body=f"note {n}", kind="note"
+        )
+    client.force_login(sofia)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("transcript", args=[conversation.pk]))
+    assert len(response.context["entries"]) > 50
