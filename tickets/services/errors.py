@@ -1,0 +1,7 @@
+class TicketError(Exception):
+    """A refusal the page or the API shows as is (bad value, not allowed)."""
+
+    def __init__(self, detail: str, *, code: str = "invalid"):
+        super().__init__(detail)
+        self.detail = detail
+        self.code = code
