@@ -7,8 +7,10 @@ terminates. Rounding (the market's precision and mode) is applied once, to the f
 displayed, so splitting a fill in two can never move the result by a rounding step.
 """
 
+import gc
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
@@ -243,7 +245,7 @@ def explain(
     """
     from pnl.diagnosis import causes_of, findings_for  # the verdict lives beside, to keep this file short
 
-    with localcontext(WORKING):
+    with localcontext(WORKING), _no_cyclic_gc():
         fills = _ordered_fills(fills)
         walk = _Walk(rules=rules, book=Book(method=Method(method)))
         walk.carry_in([f for f in fills if start is not None and f.time < start], start)
@@ -259,6 +261,20 @@ def explain(
             causes=causes_of(breakdown, alternative),
             findings=findings_for(breakdown, alternative),
         )
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cycle collector while a breakdown is built. 10,000 fills make 20,000 steps that all live until
+    the breakdown is returned and hold no cycles; the collector would walk the whole heap again and again for
+    nothing (measured: it doubled the time). Reference counting still frees everything as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _with_other_method(b: Breakdown, fills: list[TradeFill], start: datetime | None, end: datetime | None):
