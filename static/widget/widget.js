@@ -9,6 +9,7 @@ const pendingList = $("w-pending");
 const input = $("w-input");
 const stateLine = $("w-state");
 const endButton = $("w-end");
+const DEFAULT_PLACEHOLDER = input.placeholder;
 
 const STATE_TEXT = {
   connecting: "Connecting…",
@@ -24,7 +25,7 @@ const chat = {
   socket: null,
   open: false,
   unread: 0,
-  agentReadSeq: 0,
+  agentRead: new Map(), // conversation -> the last seq an agent has read (numbering restarts per conversation)
   firstWelcome: true,
   baselineSeq: 0,
   tokenWaiters: [],
@@ -154,7 +155,8 @@ function updateSeen() {
     node.querySelector(".msg-status").textContent = "";
   }
   const mine = [...list.querySelectorAll(`.msg-customer[data-conversation="${chat.conversation}"]`)];
-  const seen = mine.filter((li) => Number(li.dataset.seq) <= chat.agentReadSeq).pop();
+  const readTo = chat.agentRead.get(chat.conversation) || 0;
+  const seen = mine.filter((li) => Number(li.dataset.seq) <= readTo).pop();
   if (seen) {
     seen.classList.add("msg-seen");
     seen.querySelector(".msg-status").textContent = "Seen";
@@ -184,6 +186,8 @@ function showState(state) {
 
 function setConversation(id) {
   if (id && chat.ended.has(id)) id = null;
+  if (id !== chat.conversation) resetEndButton();
+  if (id) input.placeholder = DEFAULT_PLACEHOLDER;
   chat.conversation = id;
   endButton.hidden = !id;
   if (id) chat.socket.track(id);
@@ -239,7 +243,7 @@ const handlers = {
   },
   read(frame) {
     if (frame.side !== "agent") return;
-    chat.agentReadSeq = Math.max(chat.agentReadSeq, frame.seq);
+    chat.agentRead.set(frame.conversation, Math.max(chat.agentRead.get(frame.conversation) || 0, frame.seq));
     updateSeen();
   },
   card_update(frame) {
@@ -301,10 +305,7 @@ endButton.addEventListener("click", () => {
   if (!endButton.classList.contains("confirm")) {
     endButton.classList.add("confirm");
     endButton.textContent = "Yes, end the chat";
-    setTimeout(() => {
-      endButton.classList.remove("confirm");
-      endButton.textContent = "End chat";
-    }, 5000);
+    endButton.timer = setTimeout(resetEndButton, 5000);
     return;
   }
   if (!chat.socket.sendNow({ type: "end", conversation: chat.conversation })) {
@@ -312,6 +313,12 @@ endButton.addEventListener("click", () => {
   }
 });
 document.addEventListener("visibilitychange", markRead);
+
+function resetEndButton() {
+  clearTimeout(endButton.timer);
+  endButton.classList.remove("confirm");
+  endButton.textContent = "End chat";
+}
 
 // --- start -------------------------------------------------------------------------------------------
 

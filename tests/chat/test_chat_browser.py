@@ -185,6 +185,14 @@ def test_end_chat_from_the_widget(customer_page, agent_page, asgi_server):
     expect(widget.locator("#w-end")).to_be_hidden()
     assert Conversation.objects.get().status == "ended"
 
+    customer_says(widget, "Oh, one more thing")  # starts a new conversation; the old one stays ended
+    expect(widget.locator(".msg-divider")).to_have_text("New chat")
+    expect(widget.locator("#w-end")).to_have_text("End chat")
+    expect(widget.locator(".msg-seen")).to_have_count(0)  # an agent read the old chat, not this one
+    expect(agent_page.locator(".queue-item", has_text="one more thing")).to_be_visible()
+    assert list(Conversation.objects.order_by("pk").values_list("status", flat=True)) == ["ended", "waiting"]
+    screenshot(customer_page, "widget-new-chat-390")
+
 
 def test_console_refuses_outsiders(page, asgi_server, customer):
     page.goto(f"{asgi_server}/console/")
