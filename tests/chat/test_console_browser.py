@@ -121,3 +121,24 @@ def test_presence_is_informational_and_end_closes_the_chat(customer_page, agent_
     pane.get_by_role("button", name="Close").click()
     expect(agent_page.get_by_role("tab")).to_have_count(0)
     screenshot(agent_page, "console-empty-1280")
+
+
+def test_typing_shows_on_both_sides_but_never_while_writing_a_note(customer_page, agent_page, asgi_server):
+    widget = open_widget(customer_page, asgi_server)
+    customer_says(widget, "Hello")
+    pane = agent_accepts(agent_page)
+    widget.locator("#w-input").press_sequentially("I am typ")
+    expect(pane.locator(".pane-typing")).to_be_visible()
+
+    pane.get_by_label("Internal note").check()
+    pane.locator(".composer-input").press_sequentially("secret thoughts")
+    agent_page.wait_for_timeout(1500)
+    expect(widget.locator("#w-typing")).to_be_hidden()  # a note being written tells the customer nothing
+
+    pane.get_by_label("Reply").check()
+    pane.locator(".composer-input").fill("")
+    pane.locator(".composer-input").press_sequentially("Let me check")
+    expect(widget.locator("#w-typing")).to_be_visible()
+    pane.locator(".composer-input").press("Enter")
+    expect(customer_bubbles(widget, "Let me check")).to_have_count(1)
+    expect(widget.locator("#w-typing")).to_be_hidden()
