@@ -82,8 +82,8 @@ def progress_blocks(lookup: Lookup, registry: Registry) -> list[dict]:
             state = "failed"
         items.append({"key": chain.key, "label": chain.name, "state": state})
     blocks: list[dict] = [{"progress": items}]
-    if lookup.status == Lookup.Status.DONE and lookup.explanation:
-        blocks.append({"text": lookup.explanation})
+    if lookup.status == Lookup.Status.DONE:
+        blocks.append({"text": "Every network has been checked." if lookup.tx_hash else lookup.explanation})
     return blocks
 
 

@@ -310,13 +310,21 @@ def _progress_card(walkthrough: Walkthrough, lookup: Lookup) -> dict:
 
 
 def _result_card(walkthrough: Walkthrough, lookup: Lookup) -> dict:
-    blocks: list[dict] = [{"text": lookup.explanation}]
+    registry = chain_registry.registry()
+    # The final state of every network, kept in the stored card too (the live progress card was ephemeral).
+    blocks: list[dict] = selectors.progress_blocks(lookup, registry)[:1] if lookup.tx_hash else []
+    blocks.append({"text": lookup.explanation})
     found = selectors.lookup_found(lookup)
-    chain = chain_registry.registry().get(found.chain) if found else None
+    chain = registry.get(found.chain) if found else None
     if found is not None:
         amount = " ".join(part for part in (found.amount, found.asset_symbol) if part) or "—"
-        row = [chain.name if chain else found.chain, amount, found.to_address or "—", str(found.confirmations or 0)]
-        blocks.append({"table": {"columns": ["Network", "Amount", "Sent to", "Confirmations"], "rows": [row]}})
+        rows = [
+            ["Network", chain.name if chain else found.chain],
+            ["Amount", amount],
+            ["Sent to", _short(found.to_address)],
+            ["Confirmations", str(found.confirmations or 0)],
+        ]
+        blocks.append({"table": {"columns": ["", ""], "rows": rows}})
     if found is not None and chain is not None:
         blocks.append({"link": {"href": chain.tx_url(lookup.tx_hash), "label": "See the transaction on the explorer"}})
         if found.to_address:
@@ -376,6 +384,11 @@ def _open_case(walkthrough: Walkthrough) -> RecoveryCase | None:
     if walkthrough.lookup_id is None:
         return None
     return RecoveryCase.objects.filter(lookup_id=walkthrough.lookup_id).first()
+
+
+def _short(address: str) -> str:
+    """Long hex wraps badly on a phone; the explorer link below carries the full address."""
+    return f"{address[:8]}…{address[-6:]}" if len(address) > 16 else (address or "—")
 
 
 def _chain_value(value: str) -> str:

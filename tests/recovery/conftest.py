@@ -79,3 +79,9 @@ def chains_file(local_chains, tmp_path, settings):
     write.count = 0
     write()
     return write
+
+
+@pytest.fixture
+def chains_env(chains_file, monkeypatch, settings):
+    """A worker process reads the registry file from its environment: give it the one this test uses."""
+    monkeypatch.setenv("HELPDESK_CHAINS_FILE", settings.CHAINS_FILE)

@@ -5,7 +5,6 @@ import time
 import uuid
 
 import pytest
-from django.conf import settings
 from web3 import Web3
 
 from chat import services as chat_services
@@ -16,12 +15,6 @@ from tests.conftest import require
 from tests.recovery.test_services import GroupListener
 from tests.support.chains import token_transfer
 from tickets import services as tickets_services
-
-
-@pytest.fixture
-def chains_env(chains_file, monkeypatch):
-    """The worker process reads the registry file from its environment."""
-    monkeypatch.setenv("HELPDESK_CHAINS_FILE", settings.CHAINS_FILE)
 
 
 @pytest.mark.worker
