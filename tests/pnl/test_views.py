@@ -4,7 +4,8 @@ import pytest
 
 from accounts.models import Role
 from accounts.services import staff_upsert
-from chat.models import Message
+from chat import services as chat_services
+from chat.models import Conversation, Message
 from tests.pnl.test_share import open_chat, seed_position
 
 pytestmark = pytest.mark.django_db
@@ -82,8 +83,6 @@ def test_share_needs_the_chat_accepted_and_then_posts_one_card(client, alice, cu
     client.force_login(alice)
     refused = client.post(f"/pnl/positions/{position.pk}/share/", headers={"Accept": "application/json"})
     assert refused.status_code == 409 and refused.json()["error"] == "not_assignee"
-    from chat import services as chat_services
-
     chat_services.conversation_accept(agent=alice, conversation_id=conversation_id)
     shared = client.post(f"/pnl/positions/{position.pk}/share/", headers={"Accept": "application/json"})
     assert shared.status_code == 200 and shared.json()["conversation"] == conversation_id
@@ -110,3 +109,12 @@ def test_the_json_pages_through_many_steps(client, alice, customer):
     last = client.get(url, {"offset": 4, "limit": 2}).json()
     assert ([s["index"] for s in last["steps"]], last["next_offset"]) == ([5], None)
     assert client.get(url, {"limit": "many"}).json()["steps_total"] == 5
+
+
+def test_the_ticket_and_the_console_sidebar_link_to_the_explainer(client, alice, customer):
+    seed_position(customer)
+    conversation_id = open_chat(customer)
+    ticket_id = Conversation.objects.get(pk=conversation_id).ticket_id
+    client.force_login(alice)
+    for url in (f"/tickets/{ticket_id}/", f"/tickets/{ticket_id}/sidebar/"):
+        assert f'href="/pnl/customers/{customer.pk}/"' in client.get(url).content.decode(), url
