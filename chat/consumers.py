@@ -63,12 +63,28 @@ def parse_frame(text_data: str | None, bytes_data: bytes | None) -> dict:
     if len(text_data) > settings.CHAT_MAX_BODY * 4 + 1024:
         raise FrameError("too_long", "frame too large")
     try:
-        frame = json.loads(text_data)
+        frame = json.loads(text_data, parse_constant=_not_json)
     except (ValueError, RecursionError) as exc:
         raise FrameError("bad_json", "the frame is not valid JSON") from exc
     if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
         raise FrameError("bad_frame", 'a frame is a JSON object with a "type"')
+    if not _encodable(frame):
+        raise FrameError("bad_frame", "the frame holds invalid unicode (a lone surrogate escape)")
     return frame
+
+
+def _not_json(constant: str):
+    """Python's json reads NaN and Infinity; JSON has neither (and int(Infinity) raises)."""
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _encodable(value) -> bool:
+    """A \\ud800 escape decodes to a lone surrogate that PostgreSQL and the socket's UTF-8 cannot carry."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode()
+    except (UnicodeEncodeError, RecursionError):
+        return False
+    return True
 
 
 def int_field(frame: dict, name: str, *, required: bool = True, default: int | None = None) -> int | None:
@@ -81,7 +97,7 @@ def int_field(frame: dict, name: str, *, required: bool = True, default: int | N
         raise FrameError("bad_frame", f'"{name}" must be an integer')
     try:
         number = int(value)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:  # OverflowError: JSON's Infinity
         raise FrameError("bad_frame", f'"{name}" must be an integer') from exc
     if number < 0 or number > 2**62:
         raise FrameError("bad_frame", f'"{name}" is out of range')
@@ -160,8 +176,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
         """Let a client match an error to the frame it sent (by client_msg_id, when it had one)."""
         try:
             frame = json.loads(text_data or "")
-            if isinstance(frame, dict) and isinstance(frame.get("client_msg_id"), str):
-                return {"client_msg_id": frame["client_msg_id"][:64]}
+            msg_id = frame.get("client_msg_id") if isinstance(frame, dict) else None
+            if isinstance(msg_id, str) and _encodable(msg_id):
+                return {"client_msg_id": msg_id[:64]}
         except (ValueError, RecursionError):
             pass
         return {}
