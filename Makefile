@@ -20,6 +20,7 @@ $(UV):
 $(VENV)/.installed: requirements.lock $(UV)
 	@PY=$$($(FIND_PYTHON)) && UV_PYTHON_DOWNLOADS=never $(UV) venv --quiet --allow-existing --python "$$PY" $(VENV)
 	UV_PYTHON_DOWNLOADS=never $(UV) pip sync --quiet --python $(PY) requirements.lock
+	HELPDESK_DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 	@touch $@
 
 install: $(VENV)/.installed

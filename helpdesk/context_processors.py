@@ -1,15 +1,16 @@
 """The navigation bar, per role. Each app owns a URL name; an entry whose page does not exist is left out."""
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_noop
 
-# (label, url name, who sees it)
+# (label, url name, who sees it); base.html translates the label, gettext_noop lets makemessages find it
 NAV = [
-    ("Console", "console", "agent"),
-    ("Tickets", "ticket_list", "agent"),
-    ("Recovery cases", "recovery_cases", "agent"),
-    ("History", "history", "agent"),
-    ("Live", "monitor", "supervisor"),
-    ("Dashboard", "dashboard", "supervisor"),
+    (gettext_noop("Console"), "console", "agent"),
+    (gettext_noop("Tickets"), "ticket_list", "agent"),
+    (gettext_noop("Recovery cases"), "recovery_cases", "agent"),
+    (gettext_noop("History"), "history", "agent"),
+    (gettext_noop("Live"), "monitor", "supervisor"),
+    (gettext_noop("Dashboard"), "dashboard", "supervisor"),
 ]
 
 

@@ -6,6 +6,7 @@ from helpdesk import health
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", include("helpdesk.i18n_urls")),
     path("api/v1/pnl/", include("pnl.api_urls")),
     path("api/", include("tickets.api_urls")),
     path("", include("accounts.urls")),

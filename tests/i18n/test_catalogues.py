@@ -1,0 +1,63 @@
+"""The catalogues themselves: complete where customers and agents read them, placeholders intact, real text."""
+
+import re
+
+import pytest
+
+from tests.i18n.catalogues import DOMAINS, LANGUAGES, TRANSLATED, entries
+
+# Server-rendered text a customer or an agent at the console reads: it must exist in every language.
+CUSTOMER_AND_CONSOLE = ("templates/chat/", "templates/accounts/", "templates/base.html", "chat/cards.py")
+PLACEHOLDER = re.compile(r"\{\w+\}|%\(\w+\)[sd]")
+# Each language's script: a translation with none of it is English left in by mistake.
+SCRIPT = {"ru": "[\u0400-\u04ff]", "ar": "[\u0600-\u06ff]", "zh-hans": "[\u4e00-\u9fff]", "bn": "[\u0980-\u09ff]"}
+# Words kept as they are in that script's catalogue on purpose (names of things, keys on a keyboard).
+KEPT_LATIN = {"VIP"}
+
+
+def _needed(entry: dict, domain: str) -> bool:
+    return domain == "djangojs" or any(ref.startswith(CUSTOMER_AND_CONSOLE) for ref in entry["refs"])
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_every_customer_and_console_string_is_translated(lang, domain):
+    missing = [
+        entry["msgid"]
+        for entry in entries(LANGUAGES[lang], domain)
+        if _needed(entry, domain) and (not all(entry["msgstr"]) or "fuzzy" in entry["flags"])
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_placeholders_survive_translation(lang, domain):
+    checked = 0
+    for entry in entries(LANGUAGES[lang], domain):
+        wanted = sorted(PLACEHOLDER.findall(entry["msgid_plural"] or entry["msgid"]))
+        forms = [text for text in entry["msgstr"] if text]
+        for text in forms:
+            found = sorted(PLACEHOLDER.findall(text))
+            if entry["msgid_plural"]:
+                # Arabic says "خطوتان" (two steps) with no number: a form may drop one, never invent one.
+                assert set(found) <= set(wanted), (entry["msgid"], text)
+            else:
+                assert found == wanted, (entry["msgid"], text)
+            checked += 1
+        if entry["msgid_plural"] and forms:
+            assert sorted(PLACEHOLDER.findall(forms[-1])) == wanted, (entry["msgid"], forms[-1])
+    assert checked > 0
+
+
+@pytest.mark.parametrize("lang", sorted(SCRIPT))
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_translations_are_written_in_the_language(lang, domain):
+    script = re.compile(SCRIPT[lang])
+    latin_only = [
+        text
+        for entry in entries(LANGUAGES[lang], domain)
+        for text in filter(None, entry["msgstr"])
+        if not script.search(text) and text not in KEPT_LATIN
+    ]
+    assert latin_only == []
