@@ -160,6 +160,10 @@ function onFrame(frame) {
       refreshRows();
       break;
     case "error":
+      if (!frame.client_msg_id && watching) {
+        noteError.textContent = frame.detail; // e.g. the watched chat no longer exists
+        noteError.hidden = false;
+      }
       if (frame.client_msg_id && pendingNotes.has(frame.client_msg_id)) {
         noteBody.value = pendingNotes.get(frame.client_msg_id); // give the words back
         pendingNotes.delete(frame.client_msg_id);

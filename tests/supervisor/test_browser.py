@@ -99,13 +99,19 @@ def test_history_search_and_transcript(signed_in_supervisor, asgi_server, alice)
     assert page.js_errors == []
 
 
-def test_agents_get_no_supervisor_pages(page, asgi_server, alice):
+def test_agents_get_no_supervisor_pages(page, asgi_server, alice, bob):
+    chat(person("mine", name="Layla", locale="ar"), ["لم تصل الأموال إلى محفظتي"], agent=alice, end=True, answer="yes")
+    chat(person("theirs", name="Not Alice's"), ["private to Bob"], agent=bob, end=True)
     login(page, asgi_server, "alice@test.example", "pw-alice-123")
     for path in ("/monitor/", "/dashboard/"):
         response = page.goto(f"{asgi_server}{path}")
         assert response.status == 404
     nav = page.goto(f"{asgi_server}/history/")
     assert nav.status == 200
+    assert page.locator("table.history-list tbody tr").count() == 1
+    assert page.locator("text=Not Alice's").count() == 0
+    assert page.locator("#id_agent").count() == 0
+    screenshot(page, "supervisor-history-agent")
     assert page.locator("nav a:has-text('Live')").count() == 0
 
 

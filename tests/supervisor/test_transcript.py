@@ -136,3 +136,12 @@ def test_transcript_query_count_does_not_grow_with_its_length(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("transcript", args=[conversation.pk]))
     assert len(response.context["entries"]) > 50
+
+
+def test_an_ongoing_chat_offers_to_watch_it_live(client, sofia, alice, customer):
+    conversation = chat(customer, ["still here"], agent=alice)
+    client.force_login(sofia)
+    page = client.get(reverse("transcript", args=[conversation.pk])).content.decode()
+    assert f'href="/monitor/?watch={conversation.pk}"' in page
+    client.force_login(alice)
+    assert "/monitor/" not in client.get(reverse("transcript", args=[conversation.pk])).content.decode()
