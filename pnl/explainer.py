@@ -2,8 +2,9 @@
 
 Pure functions on plain values: no database, no clock, no settings. Money is `Decimal` throughout; amounts are
 exact (sums and products of the exchange's own numbers). The only division is the average-cost entry price
-(pnl.book); it is carried at 50 significant digits, which is exact whenever the quotient terminates. Rounding (the market's precision and mode) is applied once, to the final figure and to what is
-displayed, so splitting a fill in two can never move the result by a rounding step.
+(pnl.book); it is carried at 50 significant digits, which is exact whenever the quotient terminates.
+Rounding (the market's precision and mode) is applied once, to the final figure and to what is displayed, so
+splitting a fill in two can never move the result by a rounding step.
 """
 
 import gc
