@@ -15,6 +15,7 @@ from chat import access
 from chat.models import Conversation
 from recovery import chains as chain_registry
 from recovery import selectors, services, walkthrough
+from recovery.chains import ChainsFileError
 from recovery.models import Lookup, RecoveryCase, Walkthrough
 from recovery.services import RecoveryError
 from tickets.models import Customer
@@ -88,6 +89,10 @@ def _endpoint(view):
         except RecoveryError as exc:
             status = 409 if exc.code in ("stale_step", "bad_transition") else 400
             return JsonResponse({"error": exc.code, "detail": exc.detail}, status=status)
+        except ChainsFileError:
+            # The operator's file is wrong (`manage.py check` names it); the customer gets a calm answer.
+            detail = "transaction lookups are not available right now; an agent can help you"
+            return JsonResponse({"error": "lookups_unavailable", "detail": detail}, status=503)
 
     wrapped.__name__ = view.__name__
     return wrapped

@@ -131,3 +131,13 @@ def test_a_broken_edit_keeps_nothing_half_loaded(tmp_path, settings):
 )
 def test_amounts_are_plain_decimal_strings(raw, decimals, text):
     assert whole_units(raw, decimals) == text
+
+
+def test_manage_py_check_names_a_broken_registry(tmp_path, settings):
+    from recovery.apps import check_chains_file
+
+    settings.CHAINS_FILE = str(write(tmp_path, GOOD.replace("poa = true", "poa = 1")))
+    errors = check_chains_file()
+    assert [e.id for e in errors] == ["recovery.E001"] and "poa must be true or false" in errors[0].msg
+    settings.CHAINS_FILE = str(write(tmp_path, GOOD))
+    assert check_chains_file() == []

@@ -225,3 +225,13 @@ def test_lookup_progress_and_cases_are_refused_to_outsiders(started, other_custo
                        **bearer(customer)).status_code == 403  # fmt: skip
     client.force_login(bob)
     assert client.post("/recovery/cases/999999/status/", {}, content_type="application/json").status_code == 404
+
+
+def test_a_broken_registry_gets_a_calm_answer_not_a_crash(started, customer, settings, tmp_path):
+    client, wid = Client(), started["walkthrough"]
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[[chains]]\nkey = 1\n")
+    settings.CHAINS_FILE = str(broken)
+    response = answer(client, wid, "asset", "USDT", **bearer(customer))
+    assert response.status_code == 503 and response.json()["error"] == "lookups_unavailable"
+    assert Walkthrough.objects.get(pk=wid).step == "asset"
