@@ -175,3 +175,16 @@ def test_a_time_range_carries_in_the_cost_of_earlier_fills():
     assert [s.kind for s in b.steps] == ["carried_in", "trade"]
     assert "2 long at an average entry of 100" in b.steps[0].text
     assert b.final == D("10.00")
+
+
+def test_average_cost_with_an_entry_that_never_terminates():
+    # Buy 1 @ 100 and 2 @ 101: average entry = (100 + 202) / 3 = 100.666... (a repeating decimal).
+    # Sell 1.5 @ 102: average cost realizes 1.5 * (102 - 100.666...) = 1.5 * 4/3 = 2 exactly -> 2.00;
+    # FIFO realizes 1 * (102 - 100) + 0.5 * (102 - 101) = 2 + 0.5 = 2.50. 1.5 is still open.
+    fills = [fill("a", 0, "buy", "100", "1"), fill("b", 1, "buy", "101", "2"), fill("c", 2, "sell", "102", "1.5")]
+    average = explain(rules=USDT, method=Method.AVERAGE, fills=fills)
+    fifo = explain(rules=USDT, method=Method.FIFO, fills=fills)
+    assert average.final == D("2.00")
+    assert abs(average.total - 2) < D("1e-45")  # 50 significant digits of 100.666...
+    assert fifo.final == D("2.50")
+    assert average.open_quantity == fifo.open_quantity == D("1.5")
