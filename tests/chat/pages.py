@@ -1,6 +1,7 @@
 """Page helpers and fixtures shared by the chat browser tests (the widget on the demo exchange page, the console)."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -97,3 +98,17 @@ def off_the_loop(func, *args, **kwargs):
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(target) -> list[str]:
+    """axe-core findings of moderate impact or worse for a page or frame (its context needs bypass_csp=True)."""
+    target.add_script_tag(path=str(AXE))
+    violations, passes = target.evaluate(
+        "async () => { const r = await axe.run(document); return [r.violations, r.passes.length]; }"
+    )
+    assert passes > 10, "axe did not really run"
+    worth_fixing = {"moderate", "serious", "critical"}
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x)" for v in violations if v["impact"] in worth_fixing]
