@@ -67,7 +67,7 @@ function refreshRows() {
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(async () => {
     const response = await fetch(root.dataset.rowsUrl, { credentials: "same-origin" });
-    if (!response.ok) return;
+    if (!response.ok || response.redirected) return; // signed out: keep what is shown rather than a login page
     rows.innerHTML = await response.text(); // our own server-rendered, auto-escaped fragment
     markWatchedRow();
     tick();
