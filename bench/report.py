@@ -112,27 +112,27 @@ def delivery_plot(rows: list[dict]) -> None:
 
 
 def asgi_section(rows: list[dict]) -> list[str]:
-    durable = next((r for r in rows if r["system"] == "durable"), None)
-    base = durable["deliver"] if durable else {}
     lines = [
         "## ASGI servers",
         "",
-        "The same delivery benchmark, the product under each server (one process each), with the durable "
-        "floor of the same run.",
+        "The same delivery benchmark, the product under each server (one process each), in interleaved rounds, "
+        "each round with the durable floor measured just before it.",
         "",
-        "| server | chats | p50 | p95 | p99 | ack p50 | p50 / durable | p99 / durable | delivered | CPU | "
+        "| round | server | chats | p50 | p95 | p99 | ack p50 | p50 / durable | p99 / durable | delivered | CPU | "
         "RSS after connect |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         d = r["deliver"]
+        durable = next((x for x in rows if x["system"] == "durable" and x.get("round") == r.get("round")), None)
+        base = durable["deliver"] if durable else {}
         lines.append(
-            f"| {r['system']} | {r['conversations']:,} | {ms(d['p50'])} | {ms(d['p95'])} | {ms(d['p99'])} | "
-            f"{ms(r['ack']['p50'])} | {times(d['p50'], base.get('p50'))} | {times(d['p99'], base.get('p99'))} "
-            f"| {r['delivered']:,} / {r['sent']:,} | {r['server_cpu'] * 100:.0f}% | "
-            f"{r['server_rss_mib']:.0f} MiB |"
+            f"| {r.get('round', 1)} | {r['system']} | {r['conversations']:,} | {ms(d['p50'])} | {ms(d['p95'])} | "
+            f"{ms(d['p99'])} | {ms(r['ack']['p50'])} | {times(d['p50'], base.get('p50'))} | "
+            f"{times(d['p99'], base.get('p99'))} | {r['delivered']:,} / {r['sent']:,} | "
+            f"{r['server_cpu'] * 100:.0f}% | {r['server_rss_mib']:.0f} MiB |"
         )
-    groups = [r["system"] for r in rows]
+    groups = [f"{r['system']} #{r.get('round', 1)}" for r in rows]
     (PLOTS / "asgi.svg").write_text(
         svg.bars(
             "ASGI servers: customer → agent latency (log scale)",
