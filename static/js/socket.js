@@ -228,10 +228,17 @@ export class ChatSocket {
   // A message to deliver exactly once. Returns the outbox item (its client_msg_id keys the pending bubble).
   send(frame) {
     const item = { frame: { ...frame, type: "send", client_msg_id: newClientId() }, created_at: new Date().toISOString() };
+    this.merge();
     this.outbox.push(item);
     this.store.save(this.outbox);
     if (this.ready) this.raw(item.frame);
     return item;
+  }
+
+  // Another tab of the same user may have added to the stored outbox: keep its items rather than overwrite them.
+  merge() {
+    const known = new Set(this.outbox.map((i) => i.frame.client_msg_id));
+    for (const item of this.store.load()) if (!known.has(item.frame?.client_msg_id)) this.outbox.push(item);
   }
 
   pending(conversation) {
@@ -239,6 +246,7 @@ export class ChatSocket {
   }
 
   settle(clientMsgId) {
+    this.merge();
     const item = this.outbox.find((i) => i.frame.client_msg_id === clientMsgId);
     if (!item) return null;
     this.outbox = this.outbox.filter((i) => i !== item);
