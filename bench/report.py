@@ -35,6 +35,20 @@ def failed(section) -> str | None:
     return section.get("error") or section.get("skipped")
 
 
+def quiet(output: str) -> str:
+    """A child's output without warnings (Python prints each with the source line that raised it)."""
+    lines, skip = [], False
+    for line in output.strip().splitlines():
+        if "Warning:" in line:
+            skip = True
+            continue
+        if skip and line.startswith(" "):
+            continue
+        skip = False
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def machine_section(results: dict) -> list[str]:
     m = results["machine"]
     packages = ", ".join(f"{name} {v}" for name, v in m["packages"].items())
@@ -333,10 +347,11 @@ def write(results: dict) -> None:
             "Output of `bench/pnl_bench.py` (written by the P&L engineer):",
             "",
             "```",
-            pnl["output"].strip(),
+            quiet(pnl["output"]),
             "```",
             "",
         ]
     if ANALYSIS.exists():
         lines += [ANALYSIS.read_text().strip(), ""]
-    DOC.write_text("\n".join(lines))
+    # No path of the machine that ran it ends up in the document.
+    DOC.write_text("\n".join(lines).replace(str(ROOT) + "/", "").replace(str(ROOT), "."))
