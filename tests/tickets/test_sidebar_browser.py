@@ -98,3 +98,22 @@ def test_api_docs_render_offline_under_the_strict_csp(page, asgi_server):
     screenshot(page, "tickets-api-docs")
     assert page.js_errors == []
     assert [e for e in console_errors if "Content Security Policy" in e] == []
+
+
+def test_notes_and_canned_replies_pages(page, asgi_server, accepted_chat):
+    login(page, asgi_server, "alice@test.example", "pw-alice-123")
+    page.goto(f"{asgi_server}/tickets/{accepted_chat.ticket_id}/")
+    page.get_by_label("Internal note").fill("Customer confirmed the address on BscScan.")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.locator(".tk-note")).to_have_text("Customer confirmed the address on BscScan.")
+    assert TimelineEvent.objects.filter(ticket_id=accepted_chat.ticket_id, kind="ticket.note").count() == 1
+    screenshot(page, "tickets-detail-note")
+
+    page.goto(f"{asgi_server}/tickets/replies/")
+    page.get_by_label("Title").fill("Thanks for waiting")
+    page.get_by_label("Text").fill("Thank you for your patience, I'm still on it.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".tk-replies")).to_contain_text("Thanks for waiting")
+    expect(page.locator(".tk-replies")).to_contain_text("Ask for the TXID")
+    screenshot(page, "tickets-canned-replies")
+    assert page.js_errors == []

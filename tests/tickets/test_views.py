@@ -177,3 +177,14 @@ def test_canned_search_returns_mine_and_shared_only(client, alice, bob, sofia):
     services.canned_reply_save(actor=sofia, title="Wrong chain greeting", body="Send the TXID", shared=True)
     data = signed_in(client, alice).get("/tickets/replies/search/?q=greeting").json()
     assert sorted(r["title"] for r in data["replies"]) == ["Greeting", "Wrong chain greeting"]
+
+
+def test_explorer_links_from_the_registry_and_the_fallback():
+    from tickets import explorers
+
+    tx = "0x" + "ab" * 32
+    assert explorers.tx_url("BEP20", tx) == f"https://bscscan.com/tx/{tx}"
+    assert explorers.tx_url("ethereum", tx) == f"https://etherscan.io/tx/{tx}"
+    assert explorers.tx_url("TRC20", "ab" * 32) == f"https://tronscan.org/#/transaction/{'ab' * 32}"
+    assert explorers.tx_url("unknown-chain", tx) == ""
+    assert explorers.tx_url("bsc", "javascript:alert(1)") == ""
