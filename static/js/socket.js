@@ -255,7 +255,9 @@ export class ChatSocket {
   }
 
   track(conversation) {
-    if (!this.conversations.has(conversation)) this.conversations.set(conversation, { last: 0, seen: new Set() });
+    if (!this.conversations.has(conversation)) {
+      this.conversations.set(conversation, { last: 0, seen: new Set(), ids: new Set() });
+    }
     return this.conversations.get(conversation);
   }
 
@@ -267,11 +269,13 @@ export class ChatSocket {
     return this.conversations.get(conversation)?.last ?? 0;
   }
 
-  // True the first time a (conversation, seq) is seen; a repeat (replay overlap, resend echo) is dropped.
+  // True the first time a (conversation, seq) or a client_msg_id is seen; a repeat (replay overlap, resend echo)
+  // is dropped.
   fresh(frame) {
     const conv = this.track(frame.conversation);
-    if (conv.seen.has(frame.seq)) return false;
+    if (conv.seen.has(frame.seq) || (frame.client_msg_id && conv.ids.has(frame.client_msg_id))) return false;
     conv.seen.add(frame.seq);
+    if (frame.client_msg_id) conv.ids.add(frame.client_msg_id);
     conv.last = Math.max(conv.last, frame.seq);
     return true;
   }
