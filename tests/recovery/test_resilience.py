@@ -89,3 +89,31 @@ def test_chains_are_asked_in_parallel(local_chains, chains_file, customer):
     assert elapsed["polygon"] == slowest and slowest >= 0.6 * requests["polygon"] * 0.9
     assert wall < slowest + 0.5  # close to the slowest chain ...
     assert wall < 0.7 * sum(elapsed.values())  # ... and far from the sum of all three
+
+
+def test_a_node_slower_than_the_timeout_is_unknown_not_not_found(local_chains, chains_file):
+    proxy = DelayProxy(target_port=local_chains.nodes["bsc"].port, delay=2.0)
+    try:
+        chains_file(urls={"bsc": proxy.url}, timeout=0.5)
+        lookup = services.lookup_start(txid="0x" + os.urandom(32).hex(), enqueue=False)
+        started = time.monotonic()
+        lookup = services.lookup_run(lookup_id=lookup.pk)
+        wall = time.monotonic() - started
+    finally:
+        proxy.stop()
+    bsc = lookup.findings.get(chain="bsc")
+    assert bsc.status == "unknown" and "no answer within 0.5 s" in bsc.error
+    assert lookup.verdict == "incomplete" and wall < 1.5
+
+
+@pytest.mark.parametrize(("retries", "status"), [(0, "unknown"), (2, "not_found")])
+def test_webs_retry_config_rides_over_a_dropped_connection(local_chains, chains_file, retries, status):
+    proxy = DelayProxy(target_port=local_chains.nodes["bsc"].port, drop_connections=1)
+    try:
+        chains_file(urls={"bsc": proxy.url}, retries=retries)
+        lookup = services.lookup_start(txid="0x" + os.urandom(32).hex(), enqueue=False)
+        lookup = services.lookup_run(lookup_id=lookup.pk)
+    finally:
+        proxy.stop()
+    assert lookup.findings.get(chain="bsc").status == status
+    assert lookup.verdict == ("incomplete" if status == "unknown" else "not_found")

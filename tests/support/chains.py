@@ -142,6 +142,7 @@ class DelayProxy:
     delay: float = 0.0
     port: int = field(default_factory=free_port)
     requests: int = 0
+    drop_connections: int = 0  # close this many new connections at once (a flaky node), then behave
 
     def __post_init__(self):
         self._loop = asyncio.new_event_loop()
@@ -162,6 +163,10 @@ class DelayProxy:
         self._loop.run_forever()
 
     async def _serve(self, client_reader, client_writer) -> None:
+        if self.drop_connections > 0:
+            self.drop_connections -= 1
+            client_writer.transport.abort()
+            return
         try:
             upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
         except OSError:
