@@ -164,19 +164,19 @@ export function applyCardUpdate(root, frame) {
   }
 }
 
-// Steps answered so far in a conversation: a later message with the same action.step, or payload.answered_steps.
-export function answeredSteps(payload, steps) {
-  for (const step of Array.isArray(payload?.answered_steps) ? payload.answered_steps : []) steps.add(step);
-}
-
-// A later message for the same step means the earlier card was answered: its controls go quiet.
-export function closeEarlierSteps(root, card) {
-  const step = card.dataset.step;
-  if (!step) return;
+// Once a step is answered its controls go quiet: a later card for the same step means the earlier one was answered,
+// and any message may list answered steps in payload.answered_steps (docs/cards.md).
+export function settleSteps(root, card, payload) {
+  const steps = new Set(Array.isArray(payload?.answered_steps) ? payload.answered_steps.map(String) : []);
   for (const other of root.querySelectorAll(".card-message")) {
-    if (other === card || other.dataset.step !== step) continue;
-    for (const control of other.querySelectorAll(".card-choices button, .card-input input, .card-input button")) {
-      control.disabled = true;
+    const step = other.dataset.step;
+    if (!step) continue;
+    const laterCardSameStep = card && other !== card && step === card.dataset.step;
+    if (laterCardSameStep || steps.has(step)) {
+      if (other.cardContext) other.cardContext.canAnswer = false; // a live update must not re-enable them
+      for (const control of other.querySelectorAll(".card-choices button, .card-input input, .card-input button")) {
+        control.disabled = true;
+      }
     }
   }
 }

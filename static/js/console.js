@@ -1,7 +1,7 @@
 // The agent console: live queue, several chats at once, notes, transfer with a note, end, presence.
 // Everything from the server is rendered with textContent. Typed text is never lost: drafts live in
 // localStorage per conversation, and sends wait in the socket's outbox until acknowledged.
-import { applyCardUpdate, closeEarlierSteps, renderCard } from "./cards.js";
+import { applyCardUpdate, settleSteps, renderCard } from "./cards.js";
 import { ChatSocket, localStore, socketUrl } from "./socket.js";
 
 const $ = (id) => document.getElementById(id);
@@ -282,9 +282,9 @@ function renderMessage(pane, frame) {
     const payload = frame.payload && typeof frame.payload === "object" ? frame.payload : { blocks: [{ text: frame.body }] };
     const card = renderCard(payload, { viewer: "agent", answered: () => false, post: postAnswer });
     li.querySelector(".msg-body").replaceChildren(card);
-    queueMicrotask(() => closeEarlierSteps(pane.list, card));
   }
   pane.list.appendChild(li);
+  if (frame.payload) settleSteps(pane.list, li.querySelector(".card-message"), frame.payload);
   if (frame.client_msg_id) {
     pane.pendingList.querySelector(`[data-client-id="${CSS.escape(frame.client_msg_id)}"]`)?.remove();
   }

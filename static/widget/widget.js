@@ -1,5 +1,5 @@
 // The customer's chat, inside the widget's iframe. Everything from the server is rendered with textContent.
-import { applyCardUpdate, closeEarlierSteps, renderCard } from "../js/cards.js";
+import { applyCardUpdate, settleSteps, renderCard } from "../js/cards.js";
 import { ChatSocket, State, localStore, socketUrl } from "../js/socket.js";
 
 const $ = (id) => document.getElementById(id);
@@ -115,6 +115,7 @@ function renderMessage(frame) {
   li.dataset.conversation = frame.conversation;
   if (role === "agent" && frame.author?.name) li.prepend(el("span", "msg-author", frame.author.name));
   list.appendChild(li);
+  if (frame.payload) settleSteps(list, li.querySelector(".card-message"), frame.payload);
   if (frame.client_msg_id) pendingList.querySelector(`[data-client-id="${CSS.escape(frame.client_msg_id)}"]`)?.remove();
   updateSeen();
   scrollDown();
@@ -126,7 +127,6 @@ function cardBubble(frame) {
   const payload = frame.payload && typeof frame.payload === "object" ? frame.payload : { blocks: [{ text: frame.body }] };
   const card = renderCard(payload, { viewer: "customer", answered: () => false, post: postAnswer });
   li.prepend(card);
-  queueMicrotask(() => closeEarlierSteps(list, card));
   return li;
 }
 

@@ -149,6 +149,19 @@ def test_a_card_renders_as_text_answers_with_the_token_and_updates_live(customer
     expect(card.locator(".card-status")).to_have_text("Sent.")
     assert answers[0][0].startswith("Bearer ey")
     assert answers[0][1] == {"step": "network", "value": "bsc"}
+    off_the_loop(
+        services.system_message_post,
+        conversation_id=conversation.pk,
+        body="You chose BNB Smart Chain.",
+        payload={"type": "recovery.answer", "answered_steps": ["network"]},
+    )
+    expect(customer_bubbles(widget, "You chose BNB Smart Chain.")).to_have_count(1)
+    customer_page.reload()  # a fresh page replays the card, then the message that answered it
+    customer_page.get_by_role("button", name=re.compile("Chat with support")).click()
+    widget = customer_page.frame_locator("#helpdesk-frame")
+    card = widget.locator(".card-message")
+    expect(customer_bubbles(widget, "You chose BNB Smart Chain.")).to_have_count(1)
+    expect(card.get_by_role("button", name="Ethereum")).to_be_disabled()  # answered: the controls go quiet
 
     off_the_loop(
         broadcast.frame_to_conversation,
