@@ -93,7 +93,8 @@ def set_presence(user: User, status: str) -> None:
 
 
 def agent_welcome(user: User) -> dict:
-    if user.presence == "offline":
+    if user.presence == "offline" and user.role == "agent":
+        # Opening the console means "I am here" for agents; a supervisor watching is not taking chats.
         accounts_services.presence_set(user=user, presence="online")
     mine = list(selectors.conversations_of(user))
     unread = selectors.unread_counts(user, [c.pk for c in mine])

@@ -45,6 +45,7 @@ class Conversation(models.Model):
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["customer", "status"]),
+            models.Index(fields=["-created_at"], name="chat_conversation_newest"),  # history pages
         ]
         constraints = [
             # A customer has at most one conversation that is not ended: the widget resumes it.
