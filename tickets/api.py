@@ -72,6 +72,7 @@ class CustomerRead(ApiView):
 class DepositAddresses(ApiView):
     required_scopes = {"GET": "customers:read", "POST": "customers:write"}
     serializer_class = s.DepositAddressSerializer
+    pagination_class = None  # a customer has a handful of addresses: one plain list
 
     def get(self, request, external_id: str):
         customer = _customer(external_id)
@@ -218,6 +219,7 @@ class Transcript(ApiView):
 class WebhookList(ApiView):
     required_scope = "webhooks:manage"
     serializer_class = s.WebhookSerializer
+    pagination_class = None  # a few endpoints at most: one plain list
 
     @extend_schema(operation_id="v1_webhooks_list", responses=s.WebhookSerializer(many=True))
     def get(self, request):
