@@ -31,6 +31,7 @@ def test_customer_and_agent_exchange_messages_both_ways(customer_page, agent_pag
     customer_says(widget, "Hello, my USDT deposit has not arrived")
     expect(customer_bubbles(widget, "my USDT deposit")).to_have_count(1)
     expect(agent_page.locator(".queue-item", has_text="my USDT deposit")).to_be_visible()
+    expect(agent_page.locator(".queue-item.offered .offer-flag")).to_have_text("Offered to you")  # auto-offer
     screenshot(agent_page, "console-queue-1280")
 
     pane = agent_accepts(agent_page)
@@ -43,13 +44,22 @@ def test_customer_and_agent_exchange_messages_both_ways(customer_page, agent_pag
     expect(pane_bubbles(pane, "Thank you <b>so much</b>")).to_have_count(1)  # text, never HTML
     expect(widget.locator("#w-messages b")).to_have_count(0)
     expect(pane.locator(".msg-seen")).to_have_count(1)  # the customer has the widget open: "Seen"
+    expect(widget.locator(".msg-customer.msg-seen .msg-status")).to_have_text("Seen")  # the agent's pane is open
+
+    # Closed widget: a reply shows as a count on the launcher, cleared when the customer opens it again.
+    widget.get_by_role("button", name="Close the chat window").click()
+    agent_says(pane, "One more detail for you")
+    launcher = customer_page.get_by_role("button", name=re.compile("Chat with support"))
+    expect(launcher.locator(".helpdesk-unread")).to_have_text("1")
+    launcher.click()
+    expect(launcher.locator(".helpdesk-unread")).to_be_hidden()
 
     screenshot(customer_page, "widget-chat-390")
     screenshot(agent_page, "console-chat-1280")
     conversation = Conversation.objects.get()
     assert conversation.status == "active" and conversation.assignee.email == "alice@test.example"
     roles = list(conversation.messages.filter(kind="text").order_by("staff_seq").values_list("author_role", flat=True))
-    assert roles == ["customer", "agent", "customer"]
+    assert roles == ["customer", "agent", "customer", "agent"]
     assert customer_page.js_errors == [] and agent_page.js_errors == []
 
 
