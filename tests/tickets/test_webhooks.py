@@ -148,3 +148,38 @@ def test_a_receiver_that_fails_twice_then_succeeds_through_the_real_worker(trans
     assert {r.headers["X-Helpdesk-Delivery"] for r in requests} == {str(delivery.pk)}
     assert all(webhooks.verify(endpoint.secret, r.body, r.headers["X-Helpdesk-Signature"]) for r in requests)
     assert TimelineEvent.objects.filter(ticket=ticket, kind="ticket.status").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_admin_sees_attempts_and_queues_a_failed_delivery_again(
+    ticket, alice, client, eager_tasks, settings, django_capture_on_commit_callbacks
+):
+    from accounts.models import Role
+    from accounts.services import staff_upsert
+
+    settings.WEBHOOK_MAX_ATTEMPTS = 1
+    with webhook_receiver(answers=[500]) as receiver:
+        services.webhook_endpoint_create(url=receiver.url)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.ticket_status_set(ticket=ticket, status="open", actor=alice)
+        receiver.wait_for(1)
+        delivery = WebhookDelivery.objects.get()
+        assert delivery.status == "failed"
+        admin = staff_upsert(email="ada@test.example", password="pw-ada-12345", role=Role.ADMIN)[0]
+        client.force_login(admin)
+        page = client.get(f"/admin/tickets/webhookdelivery/{delivery.pk}/change/").content.decode()
+        assert "HTTP 500" in page
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                "/admin/tickets/webhookdelivery/", {"action": "retry", "_selected_action": [delivery.pk]}, follow=True
+            )
+        receiver.wait_for(2)
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered"
+    assert list(delivery.attempt_log.values_list("number", "status_code")) == [(1, 500), (2, 200)]
+
+
+def test_no_periodic_task_touches_tickets():
+    """Solving, closing or reassigning never happens by timer: no beat schedule names a tickets task."""
+    schedule = celery_app.conf.beat_schedule or {}
+    assert not [name for name, entry in schedule.items() if "ticket" in str(entry.get("task", "")).lower()]
