@@ -7,6 +7,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
+from schemathesis.core.failures import FailureGroup
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
