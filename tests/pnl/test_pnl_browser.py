@@ -122,3 +122,20 @@ def test_the_shared_breakdown_appears_in_english_and_in_russian(
 
     widget_shows(browser, asgi_server, customer, ENGLISH, "pnl-widget-en-390")
     widget_shows(browser, asgi_server, other_customer, RUSSIAN, "pnl-widget-ru-390")
+
+
+def test_the_console_sidebar_opens_the_explainer_from_the_chat(page, asgi_server, alice, customer):
+    require("postgres", "redis")
+    seed_and_open_chat(customer, alice)
+    login(page, asgi_server, "alice@test.example", "pw-alice-123")
+    page.goto(f"{asgi_server}/console/")
+    link = page.locator(".chat-context .tk-pnl a")
+    expect(link).to_be_visible(timeout=15000)
+    expect(link).to_have_attribute("href", f"/pnl/customers/{customer.pk}/")
+    screenshot(page, "pnl-console-sidebar-link")
+    with page.context.expect_page() as opened:
+        link.click()  # a new tab: the agent's chat stays open in the console
+    explainer = opened.value
+    expect(explainer.locator("h1")).to_have_text(f"P&L explainer: {customer.display_name}")
+    expect(explainer.locator(".pnl-position")).to_have_count(2)
+    assert page.js_errors == []
