@@ -2,6 +2,7 @@
 breakdowns as JSON for the console. Thin: parse, authorise, call pnl.selectors / pnl.services."""
 
 from datetime import UTC
+from decimal import Decimal, InvalidOperation
 from functools import wraps
 
 from django.contrib import messages
@@ -64,9 +65,25 @@ def _range_breakdown(request, customer):
         return None, ""
     try:
         start, end = _when(request.GET.get("start"), "start"), _when(request.GET.get("end"), "end")
+        reported = _amount(request.GET.get("reported"))
     except ValueError as exc:
         return None, str(exc)
-    return selectors.market_breakdown(customer=customer, market=market, start=start, end=end), ""
+    breakdown = selectors.market_breakdown(customer=customer, market=market, start=start, end=end, reported=reported)
+    return breakdown, ""
+
+
+def _amount(text: str | None) -> Decimal | None:
+    """The figure the customer sees on their P&L tab, as they read it out ("14", "-3.5", "1,234.50")."""
+    text = (text or "").strip().replace(",", "").replace("\u2212", "-")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError("the figure the customer sees must be a number, like 14.00") from None
+    if not value.is_finite():
+        raise ValueError("the figure the customer sees must be a number, like 14.00")
+    return value
 
 
 def _entry(position: Position, language: str) -> dict:

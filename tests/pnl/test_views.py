@@ -73,6 +73,12 @@ def test_a_market_over_a_time_range_and_a_bad_range(client, alice, customer):
     response = client.get(url, {"market": "BTCUSDT", "start": "yesterday"})
     assert response.status_code == 400 and "start is not a date-time" in response.json()["detail"]
     assert len(client.get(url).json()["positions"]) == 1
+    # The agent types in the figure the customer reads out: the verdict compares against it.
+    told = {"market": "BTCUSDT", "reported": "24"}
+    data = client.get(url, told).json()
+    assert (data["status"], data["final"], data["reported"]) == ("mismatch", "14.00", "24")
+    assert data["findings"][1].startswith("The exchange's figure equals the recomputation that counts only the trades")
+    assert client.get(url, {"market": "BTCUSDT", "reported": "lots"}).status_code == 400
     page = client.get(f"/pnl/customers/{customer.pk}/", {"market": "BTCUSDT", "start": "2026-03-01T09:30"})
     assert "Already open when the range starts" in page.content.decode()
 
