@@ -60,7 +60,8 @@ class RateLimiter:
 def parse_frame(text_data: str | None, bytes_data: bytes | None) -> dict:
     if text_data is None:
         raise FrameError("bad_frame", "send JSON text frames")
-    if len(text_data) > settings.CHAT_MAX_BODY * 4 + 1024:
+    # A body of CHAT_MAX_BODY characters may arrive \u-escaped: up to 12 characters each (surrogate pairs).
+    if len(text_data) > settings.CHAT_MAX_BODY * 12 + 1024:
         raise FrameError("too_long", "frame too large")
     try:
         frame = json.loads(text_data, parse_constant=_not_json)
