@@ -138,4 +138,12 @@ def test_the_console_sidebar_opens_the_explainer_from_the_chat(page, asgi_server
     explainer = opened.value
     expect(explainer.locator("h1")).to_have_text(f"P&L explainer: {customer.display_name}")
     expect(explainer.locator(".pnl-position")).to_have_count(2)
+    # "My P&L tab says 24": the agent types it in beside the market, and the page names the gap.
+    explainer.get_by_role("textbox", name="Market").fill("BTCUSDT")
+    explainer.get_by_label("Figure the customer sees").fill("24")
+    explainer.get_by_role("button", name="Explain this range").click()
+    ranged = explainer.locator(".pnl-position").first
+    expect(ranged.locator(".pnl-badge")).to_have_text("Does not match the exchange")
+    expect(ranged.locator(".pnl-findings")).to_contain_text("counts only the trades")
+    screenshot(explainer, "pnl-range-customer-says-24")
     assert page.js_errors == []
