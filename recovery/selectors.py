@@ -1,9 +1,13 @@
 """Reads shared by the task, the command, the walkthrough and the pages."""
 
+from accounts.models import User
+from chat.models import Conversation
 from recovery.chains import Registry
-from recovery.models import ChainFinding, Lookup
+from recovery.models import ChainFinding, Lookup, RecoveryCase
 from recovery.verdicts import MISCONFIGURED, UNKNOWN
-from tickets.models import Customer, DepositAddress
+from tickets.models import Customer, DepositAddress, TimelineEvent
+
+S = RecoveryCase.Status
 
 PROGRESS_STATE = {
     ChainFinding.Status.FOUND: "found",
@@ -90,3 +94,22 @@ def progress_blocks(lookup: Lookup, registry: Registry) -> list[dict]:
 def lookup_found(lookup: Lookup) -> ChainFinding | None:
     found = [f for f in findings_of(lookup) if f.status == ChainFinding.Status.FOUND]
     return next((f for f in found if f.to_customer_chain), found[0] if found else None)
+
+
+def cases_for(user: User, *, closed: bool = False):
+    """Recovery cases an agent works on (the chats they hold); supervisors see all of them."""
+    done = [S.REJECTED, S.COMPLETED_CREDITED, S.COMPLETED_REFUNDED]
+    cases = RecoveryCase.objects.select_related("customer", "lookup").order_by("-updated_at")
+    cases = cases.filter(status__in=done) if closed else cases.exclude(status__in=done)
+    if not user.is_supervisor:
+        held = Conversation.objects.filter(assignee=user).values("pk")
+        cases = cases.filter(conversation_id__in=held)
+    return cases
+
+
+def case_events(case: RecoveryCase) -> list[TimelineEvent]:
+    return list(
+        TimelineEvent.objects.filter(ticket_id=case.ticket_id, kind__startswith="recovery.case", data__case=case.pk)
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )

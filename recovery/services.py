@@ -176,15 +176,16 @@ def _event(lookup: Lookup, kind: str, actor: User | None, actor_role: str | None
 # --- Recovery cases -------------------------------------------------------------------------------------------
 
 S = RecoveryCase.Status
-TRANSITIONS: dict[str, set[str]] = {
-    S.SUBMITTED: {S.UNDER_REVIEW, S.REJECTED},
-    S.UNDER_REVIEW: {S.AWAITING_CUSTOMER, S.REJECTED},
-    S.AWAITING_CUSTOMER: {S.APPROVED, S.REJECTED},
-    S.APPROVED: {S.PROCESSING},
-    S.PROCESSING: {S.COMPLETED_CREDITED, S.COMPLETED_REFUNDED},
-    S.REJECTED: set(),
-    S.COMPLETED_CREDITED: set(),
-    S.COMPLETED_REFUNDED: set(),
+# Only these moves exist; each is audited. (Lists, not sets, so pages show them in a stable order.)
+TRANSITIONS: dict[str, list[str]] = {
+    S.SUBMITTED: [S.UNDER_REVIEW, S.REJECTED],
+    S.UNDER_REVIEW: [S.AWAITING_CUSTOMER, S.REJECTED],
+    S.AWAITING_CUSTOMER: [S.APPROVED, S.REJECTED],
+    S.APPROVED: [S.PROCESSING],
+    S.PROCESSING: [S.COMPLETED_CREDITED, S.COMPLETED_REFUNDED],
+    S.REJECTED: [],
+    S.COMPLETED_CREDITED: [],
+    S.COMPLETED_REFUNDED: [],
 }
 
 
@@ -220,7 +221,7 @@ def case_transition(
     """Move a case one allowed step; every move is on the ticket's timeline with who, when and why."""
     with transaction.atomic():
         case = RecoveryCase.objects.select_for_update().get(pk=case_id)
-        if to_status not in TRANSITIONS.get(case.status, set()):
+        if to_status not in TRANSITIONS.get(case.status, []):
             raise RecoveryError("bad_transition", f"a case that is {case.status} cannot become {to_status}")
         if to_status == S.AWAITING_CUSTOMER and not (fee_quote.strip() and timeline_text.strip()):
             raise RecoveryError("quote_required", "tell the customer the fee and how long it takes")

@@ -96,4 +96,21 @@ def test_demo_alice_walks_through_her_wrong_network_deposit(
     expect(pane.locator(".card-title", has_text="Found: sent on another network")).to_be_visible()
     expect(pane.locator(".card-title", has_text=f"Recovery case #{case.pk}")).to_be_visible()
     screenshot(agent_page, "recovery-walkthrough-console")
+
+    # The agent manages the case on its page; the customer follows it in the widget.
+    agent_page.goto(f"{asgi_server}/recovery/cases/")
+    screenshot(agent_page, "recovery-cases-list")
+    agent_page.get_by_role("link", name=f"Case {case.pk}").click()
+    agent_page.get_by_role("button", name="Start the review").click()
+    expect(agent_page.locator(".rc-titlebar .rc-status")).to_have_text("Under review")
+    agent_page.get_by_label("Fee to quote").fill("5 USDT")
+    agent_page.get_by_label("How long it takes").fill("About 3 working days")
+    agent_page.get_by_role("button", name="Send the quote to the customer").click()
+    expect(agent_page.locator(".rc-titlebar .rc-status")).to_have_text("Awaiting the customer")
+    screenshot(agent_page, "recovery-case-page")
+    quote = step_card(widget, "quote")
+    expect(quote).to_contain_text("5 USDT")
+    quote.get_by_role("button", name="Accept and recover").click()
+    expect(widget.locator(".card-title", has_text=f"Recovery case #{case.pk}: Approved")).to_be_visible()
+    screenshot(customer_page, "recovery-walkthrough-quote-accepted-390")
     assert customer_page.js_errors == [] and agent_page.js_errors == []
