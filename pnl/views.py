@@ -86,8 +86,7 @@ def _amount(text: str | None) -> Decimal | None:
     return value
 
 
-def _entry(position: Position, language: str) -> dict:
-    breakdown = selectors.position_breakdown(position)
+def _entry(position: Position, breakdown, language: str) -> dict:
     _, card = breakdown_card(breakdown, position=position, language=language)
     return {"position": position, "b": breakdown, "steps": breakdown.steps[:STEP_LIMIT_PAGE], "card": card}
 
@@ -99,6 +98,8 @@ def customer_pnl(request, customer_id: int):
     conversation = chat_selectors.open_conversation_for(customer)
     language = (conversation.locale if conversation else "") or customer.locale
     ranged, range_error = _range_breakdown(request, customer)
+    positions = selectors.recent_positions(customer, POSITIONS_SHOWN)
+    breakdowns = selectors.position_breakdowns(positions)
     return render(
         request,
         "pnl/customer.html",
@@ -107,7 +108,7 @@ def customer_pnl(request, customer_id: int):
             "conversation": conversation,
             "may_share": conversation is not None
             and (conversation.assignee_id == request.user.pk or request.user.is_supervisor),
-            "entries": [_entry(p, language) for p in selectors.recent_positions(customer, POSITIONS_SHOWN)],
+            "entries": [_entry(p, breakdowns[p.pk], language) for p in positions],
             "ranged": ranged,
             "range_error": range_error,
             "range_steps": ranged.steps[:STEP_LIMIT_PAGE] if ranged else (),
@@ -164,4 +165,5 @@ def customer_breakdown_json(request, customer_id: int):
     if ranged is not None:
         return JsonResponse(breakdown_dict(ranged, **_page_of_steps(request)))
     positions = selectors.recent_positions(customer, POSITIONS_SHOWN)
-    return JsonResponse({"positions": [breakdown_dict(selectors.position_breakdown(p), position=p) for p in positions]})
+    breakdowns = selectors.position_breakdowns(positions)
+    return JsonResponse({"positions": [breakdown_dict(breakdowns[p.pk], position=p) for p in positions]})

@@ -126,3 +126,28 @@ def test_market_settings_decide_method_and_rounding():
     assert (rules.precision, rules.rounding, method) == (2, "ROUND_DOWN", Method.FIFO)
     with pytest.raises(services.PnlError):
         services.market_setting_upsert(symbol="X", quote_asset="USDT", rounding="ROUND_SIDEWAYS")
+
+
+@pytest.mark.django_db
+def test_several_positions_read_their_market_once_and_equal_one_by_one(customer, django_assert_max_num_queries):
+    # Two positions in one market: long 2 @ 100 -> 112 (24), then short 1 @ 120 -> 110 (10).
+    services.fills_import(customer=customer, fills=demo_fills())
+    more = [
+        {"external_id": "t3", "time": at(120), "market": "BTCUSDT", "side": "sell", "price": D(120), "quantity": D(1)},
+        {"external_id": "t4", "time": at(180), "market": "BTCUSDT", "side": "buy", "price": D(110), "quantity": D(1)},
+    ]
+    services.fills_import(customer=customer, fills=more)
+    services.positions_import(
+        customer=customer,
+        positions=[
+            {"external_id": "p1", "market": "BTCUSDT", "opened_at": at(0), "closed_at": at(60)},
+            {"external_id": "p2", "market": "BTCUSDT", "opened_at": at(120), "closed_at": at(180)},
+        ],
+    )
+    positions = selectors.recent_positions(customer)
+    with django_assert_max_num_queries(4):  # fills, funding, rebates, market settings: once for both
+        together = selectors.position_breakdowns(positions)
+    for position in positions:
+        alone = selectors.position_breakdown(position)
+        assert (together[position.pk].total, together[position.pk].steps) == (alone.total, alone.steps)
+    assert [together[p.pk].gross for p in positions] == [D(10), D(24)]  # newest first
