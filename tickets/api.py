@@ -255,6 +255,18 @@ class WebhookDetail(ApiView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class WebhookSecret(ApiView):
+    required_scope = "webhooks:manage"
+    serializer_class = s.WebhookCreatedSerializer
+
+    @extend_schema(request=None, responses={200: s.WebhookCreatedSerializer})
+    def post(self, request, webhook_id: int):
+        """Replace the signing secret (after a leak); the answer shows the new one, once."""
+        endpoint = get_object_or_404(WebhookEndpoint, pk=webhook_id)
+        services.webhook_endpoint_rotate_secret(endpoint=endpoint)
+        return Response(s.WebhookCreatedSerializer(endpoint).data)
+
+
 class WebhookDeliveries(ApiView):
     required_scope = "webhooks:manage"
     serializer_class = s.DeliverySerializer

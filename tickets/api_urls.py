@@ -15,6 +15,7 @@ urlpatterns = [
     path("v1/conversations/<int:conversation_id>/transcript/", api.Transcript.as_view(), name="api_transcript"),
     path("v1/webhooks/", api.WebhookList.as_view(), name="api_webhooks"),
     path("v1/webhooks/<int:webhook_id>/", api.WebhookDetail.as_view(), name="api_webhook"),
+    path("v1/webhooks/<int:webhook_id>/secret/", api.WebhookSecret.as_view(), name="api_webhook_secret"),
     path("v1/webhooks/<int:webhook_id>/deliveries/", api.WebhookDeliveries.as_view(), name="api_deliveries"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file, so the strict CSP (no inline scripts) holds.

@@ -45,6 +45,7 @@ ENDPOINTS = [
     ("get", "/api/v1/conversations/1/transcript/", None, "transcripts:read"),
     ("get", "/api/v1/webhooks/", None, "webhooks:manage"),
     ("post", "/api/v1/webhooks/", {"url": "https://example.com/hook"}, "webhooks:manage"),
+    ("post", "/api/v1/webhooks/1/secret/", None, "webhooks:manage"),
 ]
 
 
@@ -194,6 +195,9 @@ def test_webhook_registration_shows_the_secret_once(api):
     hook_id = created.json()["id"]
     assert api.patch(f"/api/v1/webhooks/{hook_id}/", {"is_active": False}, format="json").json()["is_active"] is False
     assert api.get(f"/api/v1/webhooks/{hook_id}/deliveries/").json()["results"] == []
+    rotated = api.post(f"/api/v1/webhooks/{hook_id}/secret/")
+    assert rotated.status_code == 200 and len(rotated.json()["secret"]) == 64
+    assert rotated.json()["secret"] != created.json()["secret"]
     assert api.delete(f"/api/v1/webhooks/{hook_id}/").status_code == 204
 
 

@@ -15,6 +15,7 @@ from tickets.services.integration import (
     api_key_verify,
     webhook_endpoint_create,
     webhook_endpoint_delete,
+    webhook_endpoint_rotate_secret,
     webhook_endpoint_update,
 )
 from tickets.services.replies import canned_reply_delete, canned_reply_editable, canned_reply_save
@@ -65,5 +66,6 @@ __all__ = [
     "ticket_update",
     "webhook_endpoint_create",
     "webhook_endpoint_delete",
+    "webhook_endpoint_rotate_secret",
     "webhook_endpoint_update",
 ]

@@ -90,3 +90,10 @@ def webhook_endpoint_update(
 
 def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
     endpoint.delete()
+
+
+def webhook_endpoint_rotate_secret(*, endpoint: WebhookEndpoint) -> str:
+    """A new signing secret (after a leak). Deliveries from now on are signed with it; returns it once."""
+    endpoint.secret = secrets.token_hex(32)
+    endpoint.save(update_fields=["secret"])
+    return endpoint.secret
