@@ -19,6 +19,7 @@ SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100,1000").split(",")]
 DURATION = float(os.environ.get("BENCH_DURATION", "15"))
 WARMUP = float(os.environ.get("BENCH_WARMUP", "3"))
 ASGI_N = int(os.environ.get("BENCH_ASGI_N", "100"))
+ASGI_DURATION = float(os.environ.get("BENCH_ASGI_DURATION", "10"))  # 8 runs: shorter, to fit in 15 minutes
 IDLE = int(os.environ.get("BENCH_IDLE", "10000"))
 
 
@@ -57,7 +58,9 @@ def asgi_servers() -> list[dict]:
     # Two interleaved rounds: on a shared machine the load drifts during a run, and it should not pick the winner.
     for round_number in (1, 2):
         for kind in ("durable", "uvicorn", "daphne", "granian"):
-            row = chat_delivery.measure(kind, bench_env(), agents, chats, cookies, warmup=WARMUP, duration=DURATION)
+            row = chat_delivery.measure(
+                kind, bench_env(), agents, chats, cookies, warmup=WARMUP, duration=ASGI_DURATION
+            )
             row["round"] = round_number
             rows.append(row)
             log(f"asgi {kind} round {round_number}: {row['deliver']}")

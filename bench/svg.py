@@ -62,7 +62,7 @@ def bars(title: str, groups: list[str], series: dict[str, list[float | None]], u
                 f"{value:.3g} {escape(unit)}</title></rect>"
             )
     for s, name in enumerate(series):
-        lx = left + s * 160
+        lx = left + s * min(160, (width - left) // max(1, len(series)))
         out.append(f'<rect x="{lx}" y="{height - 22}" width="12" height="12" fill="{COLOURS[s % len(COLOURS)]}"/>')
         out.append(f'<text x="{lx + 16}" y="{height - 12}">{escape(name)}</text>')
     out.append("</svg>")
