@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import time
+from contextlib import ExitStack
 
 from bench import fixtures
 from bench.env import OUT, PYTHON, ROOT
@@ -13,24 +14,23 @@ from bench.stats import summary
 INTERVAL_S = 2.0
 
 
-def spec_for(kind: str, port: int, agents, chats, *, cookies: list[str]) -> dict:
-    """The loadgen spec: who connects where, with which credentials."""
+def spec_for(kind: str, ports: list[int], agents, chats, *, cookies: list[str]) -> dict:
+    """The loadgen spec: who connects where (round-robin over `ports`), with which credentials."""
     product = kind not in ("bare", "durable")
-    base = f"ws://127.0.0.1:{port}"
-    spec = {
-        "mode": "product" if product else "relay",
-        "base": base,
-        "interval": INTERVAL_S,
-        "origin": f"http://127.0.0.1:{port}" if product else None,
-    }
-    spec["agents"] = [{"id": index, "cookie": cookies[index] if product else None} for index in range(len(agents))]
+    spec = {"mode": "product" if product else "relay", "port": ports[0], "interval": INTERVAL_S}
+    spec["agents"] = [
+        {"id": index, "cookie": cookies[index] if product else None, "port": ports[index % len(ports)]}
+        for index in range(len(agents))
+    ]
     spec["customers"] = [
         {
             "conversation": chat.conversation,
             "agent": chat.agent_index,
             "token": fixtures.widget_token(chat.external_id) if product else None,
+            # A customer lands on any process, not necessarily its agent's: the channel layer carries the rest.
+            "port": ports[(index + 1) % len(ports)],
         }
-        for chat in chats
+        for index, chat in enumerate(chats)
     ]
     return spec
 
@@ -61,7 +61,7 @@ def profile(pid: int, duration: float, label: str) -> subprocess.Popen | None:
 
 
 def drive(
-    spec: dict, env: dict, server_pid: int, *, processes: int, warmup: float, duration: float, label: str
+    spec: dict, env: dict, server_pids: list[int], *, processes: int, warmup: float, duration: float, label: str
 ) -> dict:
     """Start the loadgen processes, wait until all are connected, let them run, gather their results."""
     procs, outs = [], []
@@ -83,18 +83,18 @@ def drive(
     for proc in procs:
         if proc.stdout.readline().strip() != "READY":
             raise RuntimeError(f"a load generator for {label} failed to connect (see its stderr)")
-    rss_connected = rss_bytes(server_pid)
+    rss_connected = sum(rss_bytes(pid) for pid in server_pids)
     t0 = time.time() + 0.5
     for proc in procs:
         proc.stdin.write(f"GO {t0}\n")
         proc.stdin.flush()
     time.sleep(max(0.0, t0 + warmup - time.time()))
-    cpu_before = cpu_seconds(server_pid)
-    profiler = profile(server_pid, duration, label)
+    cpu_before = sum(cpu_seconds(pid) for pid in server_pids)
+    profiler = profile(server_pids[0], duration, label)
     time.sleep(duration)
     if profiler is not None:
         profiler.wait(30)
-    server_cpu = (cpu_seconds(server_pid) - cpu_before) / duration
+    server_cpu = (sum(cpu_seconds(pid) for pid in server_pids) - cpu_before) / duration
     for proc in procs:
         if proc.wait(60 + warmup + duration) != 0:
             raise RuntimeError(f"a load generator for {label} exited with {proc.returncode}")
@@ -110,6 +110,7 @@ def drive(
         "deliver": summary(deliver, missing=max(0, sent - len(deliver))),
         "ack": summary(ack, missing=max(0, sent - len(ack))),
         "sent": sent,
+        "delivered_per_s": len(deliver) / duration,
         "delivered": len(deliver),
         "unacked": sum(part["unacked"] for part in parts),
         "errors": sum(part["error_count"] for part in parts),
@@ -126,9 +127,29 @@ def measure(
 ) -> dict:
     """One system (bare, durable, or an ASGI server running the product) at len(chats) conversations."""
     with server(kind, env) as (port, pid):
-        spec = spec_for(kind, port, agents, chats, cookies=cookies)
+        spec = spec_for(kind, [port], agents, chats, cookies=cookies)
         result = drive(
-            spec, env, pid, processes=processes, warmup=warmup, duration=duration, label=f"{kind}-{len(chats)}"
+            spec, env, [pid], processes=processes, warmup=warmup, duration=duration, label=f"{kind}-{len(chats)}"
         )
     result["system"] = kind
+    return result
+
+
+def measure_scaled(
+    kind: str, servers: int, env: dict, agents, chats, cookies, *, warmup: float, duration: float
+) -> dict:
+    """The product on `servers` processes sharing one Redis and one PostgreSQL; sockets spread over them."""
+    with ExitStack() as stack:
+        started = [stack.enter_context(server(kind, env)) for _ in range(servers)]
+        spec = spec_for(kind, [port for port, _ in started], agents, chats, cookies=cookies)
+        result = drive(
+            spec,
+            env,
+            [pid for _, pid in started],
+            processes=1,
+            warmup=warmup,
+            duration=duration,
+            label=f"{kind}-x{servers}-{len(chats)}",
+        )
+    result.update(system=kind, servers=servers)
     return result

@@ -36,11 +36,13 @@ class Results:
         return sent_ns >= self.window_start_ns
 
 
-async def open_socket(spec: dict, path: str, *, cookie: str | None = None):
+async def open_socket(spec: dict, path: str, *, cookie: str | None = None, port: int | None = None):
+    """A client socket; `port` picks one of several server processes (the spec's own port otherwise)."""
     headers = {"Cookie": cookie} if cookie else None
+    port = port or spec["port"]
     return await connect(
-        spec["base"] + path,
-        origin=spec.get("origin"),
+        f"ws://127.0.0.1:{port}{path}",
+        origin=f"http://127.0.0.1:{port}" if spec["mode"] == "product" else None,
         additional_headers=headers,
         max_queue=None,
         ping_interval=None,
@@ -52,7 +54,7 @@ async def open_socket(spec: dict, path: str, *, cookie: str | None = None):
 
 async def open_agent(spec: dict, agent: dict):
     if spec["mode"] == "product":
-        ws = await open_socket(spec, "/ws/agent/", cookie=agent["cookie"])
+        ws = await open_socket(spec, "/ws/agent/", cookie=agent["cookie"], port=agent.get("port"))
         while json.loads(await ws.recv())["type"] != "queue":
             pass  # welcome, then queue
         return ws
@@ -63,7 +65,7 @@ async def open_agent(spec: dict, agent: dict):
 
 async def open_customer(spec: dict, customer: dict):
     if spec["mode"] == "product":
-        ws = await open_socket(spec, "/ws/widget/")
+        ws = await open_socket(spec, "/ws/widget/", port=customer.get("port"))
         await ws.send(json.dumps({"type": "hello", "token": customer["token"], "after_seq": FAR_FUTURE_SEQ}))
         welcome = json.loads(await ws.recv())
         if welcome.get("type") != "welcome" or welcome.get("conversation") != customer["conversation"]:

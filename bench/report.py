@@ -158,6 +158,35 @@ def asgi_section(rows: list[dict]) -> list[str]:
     return [*lines, "", "![ASGI servers](bench/asgi.svg)", ""]
 
 
+def scaling_section(rows: list[dict]) -> list[str]:
+    lines = [
+        "## A second ASGI process",
+        "",
+        "The same offered load on one uvicorn process and on two, both on the same Redis and PostgreSQL; each "
+        "customer socket lands on a different process than its agent's when there are two, so every message also "
+        "crosses the channel layer between processes.",
+        "",
+        "| processes | chats | offered msg/s | delivered msg/s | p50 | p99 | ack p50 | CPU (all processes) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['servers']} | {r['conversations']:,} | {r['rate_per_s']:.0f} | {r['delivered_per_s']:.0f} | "
+            f"{ms(r['deliver']['p50'])} | {ms(r['deliver']['p99'])} | {ms(r['ack']['p50'])} | "
+            f"{r['server_cpu'] * 100:.0f}% |"
+        )
+    (PLOTS / "scaling.svg").write_text(
+        svg.bars(
+            "delivered messages per second",
+            [f"{r['servers']} process{'es' if r['servers'] > 1 else ''}" for r in rows],
+            {"offered": [r["rate_per_s"] for r in rows], "delivered": [r["delivered_per_s"] for r in rows]},
+            "msg/s",
+            log=False,
+        )
+    )
+    return [*lines, "", "![scaling](bench/scaling.svg)", ""]
+
+
 def idle_section(r: dict) -> list[str]:
     return [
         "## Idle sockets",
@@ -309,6 +338,7 @@ def targets(results: dict) -> list[str]:
 SECTIONS = [
     ("delivery", delivery_section),
     ("asgi", asgi_section),
+    ("scaling", scaling_section),
     ("idle", idle_section),
     ("resume", resume_section),
     ("search", search_section),

@@ -19,6 +19,7 @@ SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100,1000").split(",")]
 DURATION = float(os.environ.get("BENCH_DURATION", "15"))
 WARMUP = float(os.environ.get("BENCH_WARMUP", "3"))
 ASGI_N = int(os.environ.get("BENCH_ASGI_N", "100"))
+SCALE_N = int(os.environ.get("BENCH_SCALE_N", "300"))
 ASGI_DURATION = float(os.environ.get("BENCH_ASGI_DURATION", "10"))  # 8 runs: shorter, to fit in 15 minutes
 IDLE = int(os.environ.get("BENCH_IDLE", "10000"))
 
@@ -67,6 +68,22 @@ def asgi_servers() -> list[dict]:
     return rows
 
 
+def scaling() -> list[dict]:
+    """The same offered load on one and on two ASGI processes behind the same Redis and PostgreSQL."""
+    from bench import chat_delivery, fixtures
+
+    agents, chats = fixtures.chats(SCALE_N)
+    cookies = [fixtures.session_cookie(a) for a in agents]
+    rows = []
+    for servers in (1, 2):
+        row = chat_delivery.measure_scaled(
+            "uvicorn", servers, bench_env(), agents, chats, cookies, warmup=WARMUP, duration=ASGI_DURATION
+        )
+        rows.append(row)
+        log(f"scaling x{servers}: {row['delivered_per_s']:.0f} msg/s delivered, {row['deliver']}")
+    return rows
+
+
 def idle() -> dict:
     from bench import idle as idle_bench
 
@@ -109,6 +126,7 @@ def pnl() -> dict:
 STEPS = {
     "delivery": delivery,
     "asgi": asgi_servers,
+    "scaling": scaling,
     "idle": idle,
     "resume": resume,
     "inbox": inbox,
