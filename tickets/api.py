@@ -14,6 +14,7 @@ from accounts.models import User
 from tickets import serializers as s
 from tickets import services
 from tickets.api_auth import ApiKeyAuthentication, HasScope
+from tickets.api_schema import ApiSchema
 from tickets.models import Customer, Ticket, TimelineEvent, WebhookDelivery, WebhookEndpoint
 from tickets.webhooks import is_public
 
@@ -23,6 +24,7 @@ API = TimelineEvent.ActorRole.API
 class ApiView(GenericAPIView):
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [HasScope]
+    schema = ApiSchema()
 
     def handle_exception(self, exc):
         # Service refusals become ordinary API errors with the service's own words.
@@ -78,6 +80,7 @@ class DepositAddresses(ApiView):
         customer = _customer(external_id)
         return Response(s.DepositAddressSerializer(customer.deposit_addresses.all(), many=True).data)
 
+    @extend_schema(responses={201: s.DepositAddressSerializer})
     def post(self, request, external_id: str):
         """Add a deposit address (idempotent: the same chain, address and memo again is fine)."""
         data = self.valid(s.DepositAddressSerializer)
@@ -106,6 +109,7 @@ class ActivityCreate(ApiView):
 class TicketList(ApiView):
     required_scopes = {"GET": "tickets:read", "POST": "tickets:write"}
     serializer_class = s.TicketSerializer
+    query_filters = True
 
     @extend_schema(
         operation_id="v1_tickets_list",
