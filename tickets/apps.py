@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = "Tickets and customers"
+
+    def ready(self) -> None:
+        # Connects the signal that forgets the cached webhook endpoints when one changes.
+        from tickets import webhooks  # noqa: F401
