@@ -1,6 +1,6 @@
 // Translations for the widget and the console (docs/i18n.md). One catalogue per language, Django's djangojs
-// domain served as JSON from /i18n/<lang>.json. Call sites write _("English text", { name }) with
-// `import { t as _ }`: xgettext knows `_`, so `makemessages -d djangojs` finds every string.
+// domain served as JSON from /i18n/<lang>.json. Call sites import `{ t as _ }` and pass the English text
+// (and any {placeholders}) to `_`: xgettext knows that name, so `makemessages -d djangojs` finds every string.
 
 export const LANGUAGES = ["en", "ru", "ar", "zh-hans", "fil", "bn"];
 const RTL = new Set(["ar", "fa", "he", "ur"]);
