@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from chat.models import Message
 from tests.chat.helpers import session_cookie, widget_token
 from tests.conftest import require
 from tests.security.frames import KNOWN_NASTIES, bad_frames
@@ -100,6 +101,7 @@ def test_the_widget_socket_answers_every_bad_frame_with_an_error_and_survives(fu
     print(f"\nwidget fuzz: {json.dumps(seen)}")
     assert seen["frames"] >= BATCH * BATCHES
     assert [r.getMessage() for r in server_errors] == []
+    assert Message.objects.count() == 0, "no bad frame stored anything"
 
 
 def test_the_agent_socket_answers_every_bad_frame_with_an_error_and_survives(fuzz_server, server_errors, alice):
@@ -117,6 +119,7 @@ def test_the_agent_socket_answers_every_bad_frame_with_an_error_and_survives(fuz
     print(f"\nagent fuzz: {json.dumps(seen)}")
     assert seen["frames"] >= BATCH * BATCHES
     assert [r.getMessage() for r in server_errors] == []
+    assert Message.objects.count() == 0, "no bad frame stored anything"
 
 
 def agent_connection(base: str, user):
@@ -144,8 +147,6 @@ def widget_connection(base: str, sub: str):
 
 @pytest.mark.parametrize("socket", ["widget", "agent"])
 def test_known_nasty_frames_get_an_error_and_store_nothing(fuzz_server, server_errors, alice, socket):
-    from chat.models import Message
-
     ws = widget_connection(fuzz_server, "nasty-1") if socket == "widget" else agent_connection(fuzz_server, alice)
     with ws:
         for raw, expected in KNOWN_NASTIES:
