@@ -200,9 +200,9 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     def event_kind(self, delivery):
         return delivery.event.kind
 
-    @admin.action(description="Try the selected failed deliveries again")
+    @admin.action(description="Try the selected deliveries again (failed or stuck pending)")
     def retry(self, request, queryset):
-        failed = queryset.filter(status=WebhookDelivery.Status.FAILED)
+        failed = queryset.exclude(status=WebhookDelivery.Status.DELIVERED)
         for delivery in failed:
             webhooks.delivery_retry(delivery=delivery)
         self.message_user(request, f"Queued {failed.count()} delivery(ies) again.")

@@ -93,7 +93,9 @@ def deliveries_create(*, event: TimelineEvent) -> list[WebhookDelivery]:
     payload = payload_of(event)
     deliveries = [WebhookDelivery.objects.create(endpoint=e, event=event, payload=payload) for e in endpoints]
     ids_to_send = [d.pk for d in deliveries]
-    transaction.on_commit(lambda: _send_tasks(ids_to_send))
+    # robust: a broker outage must not fail the agent's change; the deliveries stay pending and an admin can
+    # queue them again (Webhook deliveries → "Try the selected deliveries again").
+    transaction.on_commit(lambda: _send_tasks(ids_to_send), robust=True)
     return deliveries
 
 
@@ -201,6 +203,8 @@ def backoff_seconds(attempt_number: int) -> float:
 
 
 def delivery_retry(*, delivery: WebhookDelivery) -> None:
-    """An admin asks for a failed delivery to be tried again."""
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(status=WebhookDelivery.Status.PENDING, attempts=0)
+    """An admin asks for a failed (or stuck pending) delivery to be tried again."""
+    WebhookDelivery.objects.filter(pk=delivery.pk).exclude(status=WebhookDelivery.Status.DELIVERED).update(
+        status=WebhookDelivery.Status.PENDING, attempts=0
+    )
     transaction.on_commit(lambda: _send_tasks([delivery.pk]))

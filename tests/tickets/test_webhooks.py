@@ -183,3 +183,19 @@ def test_no_periodic_task_touches_tickets():
     """Solving, closing or reassigning never happens by timer: no beat schedule names a tickets task."""
     schedule = celery_app.conf.beat_schedule or {}
     assert not [name for name, entry in schedule.items() if "ticket" in str(entry.get("task", "")).lower()]
+
+
+@pytest.mark.django_db
+def test_a_broker_outage_never_fails_the_agents_change(ticket, alice, monkeypatch, django_capture_on_commit_callbacks):
+    from tickets import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.deliver_webhook, "delay", broker_down)
+    services.webhook_endpoint_create(url="https://exchange.example/hooks")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_status_set(ticket=ticket, status="pending", actor=alice)
+    ticket.refresh_from_db()
+    assert ticket.status == "pending"
+    assert WebhookDelivery.objects.get().status == "pending"  # kept, for an admin to queue again
