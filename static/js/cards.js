@@ -1,4 +1,5 @@
 // Cards (docs/cards.md): structured messages rendered from their payload alone, always as text, never as HTML.
+import { t as _ } from "./i18n.js";
 
 const PROGRESS_LABELS = {
   pending: "checking…",
@@ -55,7 +56,7 @@ function progressItem(item) {
   const li = el("li", `progress-${state}`);
   li.dataset.key = item.key || "";
   li.appendChild(el("span", "progress-label", item.label || item.key));
-  li.appendChild(el("span", "progress-state", PROGRESS_LABELS[state]));
+  li.appendChild(el("span", "progress-state", _(PROGRESS_LABELS[state])));
   return li;
 }
 
@@ -82,7 +83,7 @@ function inputBlock(block, ctx) {
   input.placeholder = block.input?.placeholder || "";
   input.autocomplete = "off";
   input.disabled = !ctx.canAnswer;
-  const button = el("button", "primary", "Send");
+  const button = el("button", "primary", _("Send"));
   button.type = "submit";
   button.disabled = !ctx.canAnswer;
   form.append(label, input, button);
@@ -132,13 +133,13 @@ function answerContext(payload, { viewer, answered, post, card }) {
     async answer(value, control) {
       for (const input of control.querySelectorAll("button, input")) input.disabled = true;
       const status = card.querySelector(".card-status") || card.appendChild(el("p", "card-status muted"));
-      status.textContent = "Sending…";
+      status.textContent = _("Sending…");
       try {
         const response = await post(action.url, { step: action.step, value });
         if (!response.ok) throw new Error(await errorText(response));
-        status.textContent = "Sent.";
+        status.textContent = _("Sent.");
       } catch (error) {
-        status.textContent = `Not sent: ${error.message}. Please try again.`;
+        status.textContent = _("Not sent: {reason}. Please try again.", { reason: error.message });
         for (const input of control.querySelectorAll("button, input")) input.disabled = false;
       }
     },
@@ -149,9 +150,9 @@ function answerContext(payload, { viewer, answered, post, card }) {
 async function errorText(response) {
   try {
     const data = await response.json();
-    return data.detail || data.error || `error ${response.status}`;
+    return data.detail || data.error || _("error {status}", { status: response.status });
   } catch {
-    return `error ${response.status}`;
+    return _("error {status}", { status: response.status });
   }
 }
 

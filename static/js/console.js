@@ -2,6 +2,7 @@
 // Everything from the server is rendered with textContent. Typed text is never lost: drafts live in
 // localStorage per conversation, and sends wait in the socket's outbox until acknowledged.
 import { applyCardUpdate, settleSteps, renderCard } from "./cards.js";
+import { t as _, useLanguage } from "./i18n.js";
 import { ChatSocket, localStore, socketUrl } from "./socket.js";
 
 const $ = (id) => document.getElementById(id);
@@ -34,9 +35,9 @@ function clock(iso) {
 
 function waited(iso) {
   const minutes = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
-  if (minutes < 1) return "just now";
-  if (minutes < 60) return `${minutes} min`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  if (minutes < 1) return _("just now");
+  if (minutes < 60) return _("{n} min", { n: minutes });
+  return _("{h} h {m} min", { h: Math.floor(minutes / 60), m: minutes % 60 });
 }
 
 function toast(text) {
@@ -76,19 +77,19 @@ function queueItem(entry) {
   li.dataset.conversation = entry.id;
   if (entry.offered_to === me || offers.has(entry.id)) {
     li.classList.add("offered");
-    li.appendChild(el("span", "offer-flag", "Offered to you"));
+    li.appendChild(el("span", "offer-flag", _("Offered to you")));
   }
   const who = el("div", "queue-who");
-  who.appendChild(el("strong", "queue-name", entry.customer?.name || "Customer"));
+  who.appendChild(el("strong", "queue-name", entry.customer?.name || _("Customer")));
   if (entry.customer?.vip) who.appendChild(el("span", "vip-badge", "VIP"));
   if (entry.customer?.locale) who.appendChild(el("span", "locale", entry.customer.locale));
   li.appendChild(who);
   li.appendChild(el("p", "queue-preview", entry.preview || "…"));
   const foot = el("div", "queue-foot");
-  const wait = el("span", "queue-wait muted", `waiting ${waited(entry.waiting_since)}`);
+  const wait = el("span", "queue-wait muted", _("waiting {time}", { time: waited(entry.waiting_since) }));
   wait.dataset.since = entry.waiting_since;
   foot.appendChild(wait);
-  const button = el("button", "primary accept", "Accept");
+  const button = el("button", "primary accept", _("Accept"));
   button.type = "button";
   button.addEventListener("click", () => accept(entry.id, button));
   foot.appendChild(button);
@@ -98,16 +99,18 @@ function queueItem(entry) {
 
 function accept(id, button) {
   if (!socket.sendNow({ type: "accept", conversation: id })) {
-    toast("You're offline; accept again once reconnected.");
+    toast(_("You're offline; accept again once reconnected."));
     return;
   }
   accepting.add(id);
   button.disabled = true;
-  button.textContent = "Accepting…";
+  button.textContent = _("Accepting…");
 }
 
 setInterval(() => {
-  for (const node of document.querySelectorAll(".queue-wait")) node.textContent = `waiting ${waited(node.dataset.since)}`;
+  for (const node of document.querySelectorAll(".queue-wait")) {
+    node.textContent = _("waiting {time}", { time: waited(node.dataset.since) });
+  }
 }, 30000);
 
 // --- panes -------------------------------------------------------------------------------------------
@@ -166,7 +169,7 @@ function fillContext(pane) {
   pane.context.dataset.ticketId = pane.ticket ?? "";
   pane.context.dataset.customerId = pane.customer.id ?? "";
   const customer = pane.customer;
-  pane.node.querySelector(".pane-name").textContent = customer.name || "Customer";
+  pane.node.querySelector(".pane-name").textContent = customer.name || _("Customer");
   pane.node.querySelector(".vip-badge").hidden = !customer.vip;
   pane.node.querySelector(".pane-locale").textContent = customer.locale || "";
 }
@@ -177,7 +180,7 @@ function makeTab(pane) {
   tab.setAttribute("role", "tab");
   tab.setAttribute("aria-controls", pane.node.id);
   tab.dataset.conversation = pane.id;
-  tab.appendChild(el("span", "tab-name", pane.customer.name || "Customer"));
+  tab.appendChild(el("span", "tab-name", pane.customer.name || _("Customer")));
   if (pane.customer.vip) tab.appendChild(el("span", "vip-badge", "VIP"));
   tab.appendChild(el("span", "unread"));
   tab.addEventListener("click", () => activate(pane.id));
@@ -193,9 +196,9 @@ function updatePane(pane, frame) {
   const mine = pane.assignee?.id === me;
   const open = pane.status !== "ended";
   let status = "";
-  if (!open) status = "Ended";
-  else if (!mine && pane.assignee) status = `Now with ${pane.assignee.name}`;
-  else if (!pane.assignee) status = "Waiting";
+  if (!open) status = _("Ended");
+  else if (!mine && pane.assignee) status = _("Now with {name}", { name: pane.assignee.name });
+  else if (!pane.assignee) status = _("Waiting");
   pane.node.querySelector(".pane-status").textContent = status;
   pane.node.classList.toggle("readonly", !open || !mine);
   pane.node.querySelector(".transfer-open").hidden = !(open && mine);
@@ -241,7 +244,7 @@ function setUnread(pane, count) {
   badge.textContent = count ? String(count) : "";
   badge.hidden = !count;
   const total = [...panes.values()].reduce((sum, p) => sum + p.unread, 0);
-  document.title = `${total ? `(${total}) ` : ""}Console · Helpdesk`;
+  document.title = `${total ? `(${total}) ` : ""}${_("Console · Helpdesk")}`;
 }
 
 function markRead(pane) {
@@ -264,7 +267,7 @@ function scrollDown(pane) {
 function bubble(kind, role, authorName, body, createdAt) {
   const li = el("li", `msg msg-${role} msg-kind-${kind}`);
   const head = el("div", "msg-head");
-  if (kind === "note") head.appendChild(el("span", "note-flag", "Internal note"));
+  if (kind === "note") head.appendChild(el("span", "note-flag", _("Internal note")));
   if (role !== "system") head.appendChild(el("span", "msg-author", authorName || role));
   head.appendChild(el("time", "msg-time", clock(createdAt)));
   li.appendChild(head);
@@ -293,11 +296,11 @@ function renderMessage(pane, frame) {
 }
 
 function renderPending(pane, item) {
-  const li = bubble(item.frame.kind, "agent", "You", item.frame.body, item.created_at);
+  const li = bubble(item.frame.kind, "agent", _("You"), item.frame.body, item.created_at);
   li.classList.add("msg-pending");
   li.dataset.clientId = item.frame.client_msg_id;
   const status = li.querySelector(".msg-status");
-  status.textContent = "Waiting to send";
+  status.textContent = _("Waiting to send");
   pane.pendingList.appendChild(li);
   scrollDown(pane);
 }
@@ -311,7 +314,7 @@ function updateSeen(pane) {
   const seen = replies.filter((li) => Number(li.dataset.customerSeq) <= pane.customerRead).pop();
   if (seen) {
     seen.classList.add("msg-seen");
-    seen.querySelector(".msg-status").textContent = "Seen";
+    seen.querySelector(".msg-status").textContent = _("Seen");
   }
 }
 
@@ -351,9 +354,9 @@ function setMode(pane) {
   const note = mode(pane) === "note";
   pane.node.querySelector(".composer").classList.toggle("note-mode", note);
   pane.input.placeholder = note
-    ? "Internal note: only staff see this. Never sent to the customer."
-    : "Reply to the customer… (Enter sends, Shift+Enter for a new line)";
-  pane.node.querySelector(".composer-send").textContent = note ? "Add note" : "Send";
+    ? _("Internal note: only staff see this. Never sent to the customer.")
+    : _("Reply to the customer… (Enter sends, Shift+Enter for a new line)");
+  pane.node.querySelector(".composer-send").textContent = note ? _("Add note") : _("Send");
   if (note) typing(pane, false);
 }
 
@@ -390,14 +393,14 @@ function typing(pane, active) {
 function endChat(pane, button) {
   if (!button.classList.contains("confirm")) {
     button.classList.add("confirm");
-    button.textContent = "Yes, end it";
+    button.textContent = _("Yes, end it");
     setTimeout(() => {
       button.classList.remove("confirm");
-      button.textContent = "End chat";
+      button.textContent = _("End chat");
     }, 5000);
     return;
   }
-  if (!socket.sendNow({ type: "end", conversation: pane.id })) toast("You're offline; end the chat once reconnected.");
+  if (!socket.sendNow({ type: "end", conversation: pane.id })) toast(_("You're offline; end the chat once reconnected."));
 }
 
 function wireTransfer(pane) {
@@ -418,9 +421,13 @@ function wireTransfer(pane) {
   dialog.querySelector("form").addEventListener("submit", (event) => {
     event.preventDefault();
     const text = note.value.trim();
-    const problem = !select.value ? "Choose an agent." : !text ? "Write a note: where things stand and what is next." : "";
+    const problem = !select.value
+      ? _("Choose an agent.")
+      : !text
+        ? _("Write a note: where things stand and what is next.")
+        : "";
     if (problem || !socket.sendNow({ type: "transfer", conversation: pane.id, to_agent: Number(select.value), note: text })) {
-      error.textContent = problem || "You're offline; try again once reconnected.";
+      error.textContent = problem || _("You're offline; try again once reconnected.");
       error.hidden = false;
       return;
     }
@@ -438,7 +445,7 @@ const handlers = {
     for (const pane of panes.values()) {
       // Handed on or reassigned while this socket was away: the replay shows the history, not the new holder.
       if (!held.has(pane.id) && pane.assignee?.id === me && pane.status !== "ended") {
-        updatePane(pane, { assignee: { id: null, name: "another agent" } });
+        updatePane(pane, { assignee: { id: null, name: _("another agent") } });
       }
     }
     for (const conversation of frame.conversations || []) {
@@ -454,7 +461,7 @@ const handlers = {
   offer(frame) {
     offers.add(frame.conversation);
     renderQueue();
-    toast("A waiting chat was offered to you.");
+    toast(_("A waiting chat was offered to you."));
     $("toast").dataset.offer = frame.conversation;
   },
   conversation(frame) {
@@ -503,18 +510,18 @@ const handlers = {
       const button = document.querySelector(`.queue-item[data-conversation="${id}"] .accept`);
       if (button) {
         button.disabled = false;
-        button.textContent = "Accept";
+        button.textContent = _("Accept");
       }
     }
     if (frame.code === "already_taken") accepting.clear();
-    toast(frame.detail || "That did not work.");
+    toast(frame.detail || _("That did not work."));
   },
 };
 
 function showState(state) {
   const line = $("connection");
   line.dataset.state = state;
-  line.textContent = STATE_TEXT[state] || state;
+  line.textContent = STATE_TEXT[state] ? _(STATE_TEXT[state]) : state;
 }
 
 const socket = new ChatSocket({
@@ -529,7 +536,7 @@ const socket = new ChatSocket({
     const li = pane?.pendingList.querySelector(`[data-client-id="${CSS.escape(frame.client_msg_id)}"]`);
     if (li) {
       li.classList.remove("msg-pending");
-      li.querySelector(".msg-status").textContent = "Sent";
+      li.querySelector(".msg-status").textContent = _("Sent");
     }
   },
   onFailed(item, frame) {
@@ -537,7 +544,7 @@ const socket = new ChatSocket({
     const li = pane?.pendingList.querySelector(`[data-client-id="${CSS.escape(item.frame.client_msg_id)}"]`);
     if (li) {
       li.classList.add("msg-failed");
-      li.querySelector(".msg-status").textContent = `Not sent: ${frame.detail}`;
+      li.querySelector(".msg-status").textContent = _("Not sent: {reason}", { reason: frame.detail });
     }
     if (pane && !pane.input.value) {
       pane.input.value = item.frame.body; // give the words back rather than lose them
@@ -547,7 +554,7 @@ const socket = new ChatSocket({
 });
 
 $("presence").addEventListener("change", (event) => {
-  if (!socket.sendNow({ type: "presence", status: event.target.value })) toast("You're offline; try again soon.");
+  if (!socket.sendNow({ type: "presence", status: event.target.value })) toast(_("You're offline; try again soon."));
 });
 
 document.addEventListener("helpdesk:insert-text", (event) => {
@@ -566,4 +573,6 @@ document.addEventListener("visibilitychange", () => {
   if (pane) markRead(pane);
 });
 
+// The agent's own language (the page's), then connect; without a catalogue the English text stays.
+await useLanguage(document.documentElement.lang || "en");
 socket.start();

@@ -1,5 +1,6 @@
 // The customer's chat, inside the widget's iframe. Everything from the server is rendered with textContent.
 import { applyCardUpdate, settleSteps, renderCard } from "../js/cards.js";
+import { applyDirection, t as _, translatePage, useLanguage } from "../js/i18n.js";
 import { ChatSocket, State, localStore, socketUrl } from "../js/socket.js";
 
 const $ = (id) => document.getElementById(id);
@@ -9,8 +10,8 @@ const pendingList = $("w-pending");
 const input = $("w-input");
 const stateLine = $("w-state");
 const endButton = $("w-end");
-const DEFAULT_PLACEHOLDER = input.placeholder;
 
+// English msgids, translated when shown (the customer's language arrives with the server's welcome).
 const STATE_TEXT = {
   connecting: "Connecting…",
   online: "Connected",
@@ -32,7 +33,7 @@ const chat = {
   ended: new Set(), // conversations we know have ended: never made current again by a late frame
 };
 
-const RTL_LANGUAGES = new Set(["ar", "he", "fa", "ur"]);
+
 
 // --- the parent page: token in, a few notices out --------------------------------------------------
 
@@ -107,7 +108,7 @@ function renderMessage(frame) {
   $("w-empty").hidden = true;
   const last = list.lastElementChild;
   if (last && last.dataset.conversation && last.dataset.conversation !== String(frame.conversation)) {
-    list.appendChild(el("li", "msg-divider", "New chat"));
+    list.appendChild(el("li", "msg-divider", _("New chat")));
   }
   const role = frame.author?.role || "system";
   const li = frame.kind === "card" ? cardBubble(frame) : bubble(role, frame.body, frame.created_at);
@@ -142,8 +143,8 @@ function renderPending(item) {
   const li = bubble("customer", item.frame.body, item.created_at);
   li.classList.add("msg-pending");
   li.dataset.clientId = item.frame.client_msg_id;
-  li.querySelector(".msg-status").textContent = "Waiting to send";
-  li.querySelector(".msg-status").title = "Not sent yet: it will go as soon as you're connected";
+  li.querySelector(".msg-status").textContent = _("Waiting to send");
+  li.querySelector(".msg-status").title = _("Not sent yet: it will go as soon as you're connected");
   pendingList.appendChild(li);
   $("w-empty").hidden = true;
   scrollDown();
@@ -159,7 +160,7 @@ function updateSeen() {
   const seen = mine.filter((li) => Number(li.dataset.seq) <= readTo).pop();
   if (seen) {
     seen.classList.add("msg-seen");
-    seen.querySelector(".msg-status").textContent = "Seen";
+    seen.querySelector(".msg-status").textContent = _("Seen");
   }
 }
 
@@ -177,17 +178,27 @@ const BANNER_TEXT = {
 };
 
 function showState(state) {
-  $("w-banner").textContent = BANNER_TEXT[state] || "";
+  $("w-banner").textContent = BANNER_TEXT[state] ? _(BANNER_TEXT[state]) : "";
   $("w-banner").hidden = !BANNER_TEXT[state];
   stateLine.dataset.state = state;
-  stateLine.textContent = STATE_TEXT[state] || state;
+  stateLine.textContent = STATE_TEXT[state] ? _(STATE_TEXT[state]) : state;
   root.dataset.connection = state;
+}
+
+// The customer's language (from the exchange's token): translate the page and set its direction. Direction follows
+// the locale even when no catalogue is available, so right-to-left text never reads backwards.
+async function speak(locale) {
+  const tag = String(locale).toLowerCase().replace(/_/g, "-");
+  await useLanguage(tag);
+  applyDirection(tag); // lang and dir from the locale itself, catalogue or not
+  translatePage(document);
+  if (chat.socket) showState(chat.socket.state);
 }
 
 function setConversation(id) {
   if (id && chat.ended.has(id)) id = null;
   if (id !== chat.conversation) resetEndButton();
-  if (id) input.placeholder = DEFAULT_PLACEHOLDER;
+  if (id) input.placeholder = _("Write a message…");
   chat.conversation = id;
   endButton.hidden = !id;
   if (id) chat.socket.track(id);
@@ -197,11 +208,7 @@ function setConversation(id) {
 
 const handlers = {
   welcome(frame) {
-    const locale = (frame.customer?.locale || "").toLowerCase().split(/[-_]/)[0];
-    if (locale) {
-      document.documentElement.lang = locale;
-      document.documentElement.dir = RTL_LANGUAGES.has(locale) ? "rtl" : "ltr";
-    }
+    if (frame.customer?.locale) speak(frame.customer.locale);
     const previous = chat.conversation;
     setConversation(frame.conversation);
     if (chat.firstWelcome) chat.baselineSeq = frame.last_seq || 0;
@@ -230,7 +237,7 @@ const handlers = {
     if (frame.status === "ended") {
       chat.ended.add(frame.conversation);
       if (frame.conversation === chat.conversation) setConversation(null);
-      input.placeholder = "Write to start a new chat…";
+      input.placeholder = _("Write to start a new chat…");
     } else if (frame.status !== "ended") {
       setConversation(frame.conversation);
     }
@@ -252,7 +259,7 @@ const handlers = {
   resumed() {},
   error(frame) {
     if (frame.code === "unauthorized") return; // a fresh token is on its way
-    notice(frame.detail || "Something went wrong. Please try again.");
+    notice(frame.detail || _("Something went wrong. Please try again."));
   },
 };
 
@@ -304,12 +311,12 @@ $("w-close").addEventListener("click", () => toParent({ type: "helpdesk:close" }
 endButton.addEventListener("click", () => {
   if (!endButton.classList.contains("confirm")) {
     endButton.classList.add("confirm");
-    endButton.textContent = "Yes, end the chat";
+    endButton.textContent = _("Yes, end the chat");
     endButton.timer = setTimeout(resetEndButton, 5000);
     return;
   }
   if (!chat.socket.sendNow({ type: "end", conversation: chat.conversation })) {
-    notice("You're offline. Try again once you're connected.");
+    notice(_("You're offline. Try again once you're connected."));
   }
 });
 document.addEventListener("visibilitychange", markRead);
@@ -317,7 +324,7 @@ document.addEventListener("visibilitychange", markRead);
 function resetEndButton() {
   clearTimeout(endButton.timer);
   endButton.classList.remove("confirm");
-  endButton.textContent = "End chat";
+  endButton.textContent = _("End chat");
 }
 
 // --- start -------------------------------------------------------------------------------------------
@@ -341,7 +348,7 @@ async function start() {
       const li = pendingList.querySelector(`[data-client-id="${CSS.escape(frame.client_msg_id)}"]`);
       if (li) {
         li.classList.remove("msg-pending");
-        li.querySelector(".msg-status").textContent = "Sent";
+        li.querySelector(".msg-status").textContent = _("Sent");
       }
       // The message frame normally follows at once; if its nudge was lost, read it from the database.
       setTimeout(() => {
@@ -354,7 +361,7 @@ async function start() {
       const li = pendingList.querySelector(`[data-client-id="${CSS.escape(item.frame.client_msg_id)}"]`);
       if (li) {
         li.classList.add("msg-failed");
-        li.querySelector(".msg-status").textContent = `Not sent: ${frame.detail}`;
+        li.querySelector(".msg-status").textContent = _("Not sent: {reason}", { reason: frame.detail });
       }
     },
     onUnauthorized: async () => {

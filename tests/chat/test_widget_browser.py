@@ -259,3 +259,16 @@ def test_a_silent_dead_link_is_found_by_the_heartbeat(customer_page, agent_page,
     expect(widget.locator("#w-state")).to_have_attribute("data-state", "online")
     expect(widget.locator("#w-pending li")).to_have_count(0)
     assert Conversation.objects.get().messages.filter(body="Written inside the tunnel").count() == 1
+
+
+def test_the_widget_speaks_the_customers_language(customer_page, asgi_server):
+    customer_page.goto(f"{asgi_server}/demo/exchange/?user=demo-ivan")
+    customer_page.get_by_role("button", name=re.compile("Chat with support")).click()
+    widget = customer_page.frame_locator("#helpdesk-frame")
+    expect(widget.locator("#w-state")).to_have_text("Подключено")  # "Connected", from the token's locale
+    expect(widget.locator("html")).to_have_attribute("lang", "ru")
+    customer_says(widget, "Здравствуйте")
+    expect(widget.locator("#w-end")).to_have_text("Завершить чат")
+    expect(widget.locator("#w-input")).to_have_attribute("placeholder", re.compile("[\\u0430-\\u044f]"))
+    expect(widget.locator("#w-pending li")).to_have_count(0)
+    screenshot(customer_page, "widget-ru-390")
