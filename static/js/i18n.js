@@ -56,6 +56,10 @@ export async function useLanguage(lang, base = "/") {
   return current;
 }
 
+// Marks English text for makemessages where it is defined (a table of states, a data-i18n attribute) and
+// translated later with t(variable): xgettext only finds strings written inside a known call.
+export const gettext_noop = (msgid) => msgid;
+
 // t("Now with {name}", { name }) -> the translation with {placeholders} filled in.
 export function t(msgid, params) {
   const found = catalog[msgid];
