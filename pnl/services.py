@@ -141,6 +141,8 @@ def positions_import(*, customer: Customer, positions: Iterable[dict]) -> Import
     rows = [{"cost_basis": "", **row} for row in positions]
     for row in rows:
         _check_common(row)
+        if row.get("closed_at") is not None and row["closed_at"] < row["opened_at"]:
+            raise PnlError("bad_row", f"{row['external_id']}: closed_at is before opened_at")
     report = ImportReport()
     for row in rows:
         values = {k: v for k, v in row.items() if k in POSITION_FIELDS}

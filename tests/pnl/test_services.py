@@ -85,6 +85,9 @@ def test_positions_are_updated_as_they_close(customer):
     assert services.positions_import(customer=customer, positions=[closed]).unchanged == 1
     position = Position.objects.get(external_id="pos-1")
     assert (position.closed_at, position.reported_pnl) == (at(60), D(14))
+    backwards = {**row, "external_id": "pos-2", "opened_at": at(60), "closed_at": at(0)}
+    with pytest.raises(services.PnlError, match="pos-2: closed_at is before opened_at"):
+        services.positions_import(customer=customer, positions=[backwards])
 
 
 @pytest.mark.django_db
