@@ -86,7 +86,7 @@ function el(tag, className, text) {
 
 function clock(iso) {
   const date = iso ? new Date(iso) : new Date();
-  return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return date.toLocaleTimeString(document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" });
 }
 
 function scrollDown() {

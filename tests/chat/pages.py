@@ -34,7 +34,7 @@ def agent_page(browser, asgi_server, alice):
     context, page = open_page(browser, DESK)
     login(page, asgi_server, "alice@test.example", "pw-alice-123")
     page.goto(f"{asgi_server}/console/")
-    expect(page.locator("#connection")).to_have_attribute("data-state", "online")
+    expect(page.locator("#connection")).to_have_attribute("data-state", "online", timeout=15000)
     yield page
     context.close()
 
@@ -43,7 +43,7 @@ def open_widget(page, base, user="demo-alice"):
     page.goto(f"{base}/demo/exchange/?user={user}")
     page.get_by_role("button", name=re.compile("Chat with support")).click()
     widget = page.frame_locator("#helpdesk-frame")
-    expect(widget.locator("#w-state")).to_have_attribute("data-state", "online")
+    expect(widget.locator("#w-state")).to_have_attribute("data-state", "online", timeout=15000)
     return widget
 
 
