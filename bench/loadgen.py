@@ -23,8 +23,10 @@ FAR_FUTURE_SEQ = 10**12  # hello with after_seq beyond any message: no replay on
 
 
 class Results:
-    def __init__(self, window_start_ns: int):
+    def __init__(self, window_start_ns: int, window_end_ns: int):
         self.window_start_ns = window_start_ns
+        self.window_end_ns = window_end_ns
+        self.received_in_window = 0  # deliveries that arrived during the window, whenever they were sent
         self.deliver_ms: list[float] = []
         self.ack_ms: list[float] = []
         self.sent = 0
@@ -84,6 +86,8 @@ async def read_agent(ws, results: Results) -> None:
             continue
         sent_ns = int(str(frame.get("body", "0")).split(" ", 1)[0] or 0)
         results.delivered_total += 1
+        if results.window_start_ns <= received < results.window_end_ns:
+            results.received_in_window += 1
         if sent_ns and results.in_window(sent_ns):
             results.deliver_ms.append((received - sent_ns) / 1e6)
 
@@ -137,7 +141,7 @@ async def run(spec: dict) -> dict:
     print("READY", flush=True)
     line = await asyncio.to_thread(sys.stdin.readline)
     t0 = float(line.split()[1])
-    results = Results(int((t0 + spec["warmup"]) * 1e9))
+    results = Results(int((t0 + spec["warmup"]) * 1e9), int((t0 + spec["warmup"] + spec["duration"]) * 1e9))
     pending: dict[str, int] = {}
     readers = [asyncio.create_task(read_agent(ws, results)) for ws in agents]
     readers += [asyncio.create_task(read_customer(ws, pending, results)) for ws in customers]
@@ -154,6 +158,7 @@ async def run(spec: dict) -> dict:
         "sent": results.sent,
         "acked_total": results.acked_total,
         "delivered_total": results.delivered_total,
+        "received_in_window": results.received_in_window,
         "unacked": len(pending),
         "errors": results.errors[:20],
         "error_count": len(results.errors),

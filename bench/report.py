@@ -22,7 +22,8 @@ def ms(value) -> str:
 def times(value, baseline) -> str:
     if value is None or not baseline:
         return "—"
-    return f"{value / baseline:.1f}x"
+    share = value / baseline
+    return f"{share:.2f}x" if share < 0.1 else f"{share:.1f}x"
 
 
 def verdict(ok: bool | None) -> str:
@@ -166,7 +167,8 @@ def scaling_section(rows: list[dict]) -> list[str]:
         "customer socket lands on a different process than its agent's when there are two, so every message also "
         "crosses the channel layer between processes.",
         "",
-        "| processes | chats | offered msg/s | delivered msg/s | p50 | p99 | ack p50 | CPU (all processes) |",
+        "| processes | chats | offered msg/s | delivered msg/s (arrived in the window) | p50 | p99 | ack p50 | "
+        "CPU (all processes) |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
