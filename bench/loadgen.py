@@ -8,6 +8,7 @@ customer→agent latency on the same clock.
 
 import argparse
 import asyncio
+import contextlib
 import json
 import random
 import resource
@@ -16,6 +17,7 @@ import time
 import uuid
 
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 CONNECT_CONCURRENCY = 50
 GRACE_S = 2.0
@@ -79,6 +81,16 @@ async def open_customer(spec: dict, customer: dict):
 
 
 async def read_agent(ws, results: Results) -> None:
+    with contextlib.suppress(ConnectionClosed):
+        await _read_agent(ws, results)
+
+
+async def read_customer(ws, pending: dict, results: Results) -> None:
+    with contextlib.suppress(ConnectionClosed):
+        await _read_customer(ws, pending, results)
+
+
+async def _read_agent(ws, results: Results) -> None:
     async for text in ws:
         received = time.time_ns()
         frame = json.loads(text)
@@ -92,7 +104,7 @@ async def read_agent(ws, results: Results) -> None:
             results.deliver_ms.append((received - sent_ns) / 1e6)
 
 
-async def read_customer(ws, pending: dict, results: Results) -> None:
+async def _read_customer(ws, pending: dict, results: Results) -> None:
     async for text in ws:
         received = time.time_ns()
         frame = json.loads(text)
@@ -121,7 +133,12 @@ async def send_loop(ws, customer: dict, spec: dict, t0: float, pending: dict, re
             "body": f"{sent_ns} bench message",
             "kind": "text",
         }
-        await ws.send(json.dumps(frame))
+        try:
+            await ws.send(json.dumps(frame))
+        except ConnectionClosed:
+            # The server dropped this socket: what it had not delivered counts as lost, the run goes on.
+            results.errors.append(f"socket of conversation {customer['conversation']} closed by the server")
+            return
         if results.in_window(sent_ns):
             results.sent += 1
         moment += interval
