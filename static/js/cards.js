@@ -38,11 +38,13 @@ function linkBlock(block) {
   const href = String(block.link?.href || "");
   const label = block.link?.label || href;
   if (!href.startsWith("https://")) return el("p", "card-text muted", label); // only https links are followed
+  const row = el("p", "card-link-row"); // one link per line, never run together
   const link = el("a", "card-link", label);
   link.href = href;
   link.target = "_blank";
   link.rel = "noopener noreferrer";
-  return link;
+  row.appendChild(link);
+  return row;
 }
 
 function progressBlock(block) {
@@ -107,8 +109,9 @@ export function renderBlocks(container, blocks, ctx) {
   }
 }
 
-// viewer: "customer" | "agent"; answered(step) -> bool; post(url, body) -> Promise<Response>
-export function renderCard(payload, { viewer, answered, post }) {
+// viewer: "customer" | "agent"; answered(step) -> bool; post(url, body) -> Promise<Response>;
+// get(url) -> Promise<Response> re-reads a live card's state (payload.refresh_url) after a reload or reconnect.
+export function renderCard(payload, { viewer, answered, post, get }) {
   const card = el("div", "card-message");
   if (payload.ref) card.dataset.ref = payload.ref;
   if (payload.type) card.dataset.cardType = payload.type;
@@ -120,7 +123,19 @@ export function renderCard(payload, { viewer, answered, post }) {
   renderBlocks(body, payload.blocks, ctx);
   card.cardContext = ctx;
   card.cardBlocks = body;
+  if (payload.refresh_url && get) refresh(card, payload.refresh_url, get);
   return card;
+}
+
+async function refresh(card, url, get) {
+  try {
+    const response = await get(url);
+    if (!response.ok) return; // the stored blocks stay: they were true when the card was posted
+    const data = await response.json();
+    if (Array.isArray(data.blocks)) renderBlocks(card.cardBlocks, data.blocks, card.cardContext);
+  } catch {
+    // offline: live card_update frames or the next reload will bring the state
+  }
 }
 
 function answerContext(payload, { viewer, answered, post, card }) {

@@ -202,6 +202,7 @@ function updatePane(pane, frame) {
   pane.node.querySelector(".pane-status").textContent = status;
   pane.node.classList.toggle("readonly", !open || !mine);
   pane.node.querySelector(".transfer-open").hidden = !(open && mine);
+  pane.node.querySelector(".recovery-start").hidden = !(open && mine);
   pane.node.querySelector(".end-chat").hidden = !(open && mine);
   pane.node.querySelector(".close-pane").hidden = open && mine;
   pane.node.querySelector(".composer-send").disabled = !open;
@@ -283,7 +284,12 @@ function renderMessage(pane, frame) {
   if (frame.customer_seq) li.dataset.customerSeq = frame.customer_seq;
   if (frame.kind === "card") {
     const payload = frame.payload && typeof frame.payload === "object" ? frame.payload : { blocks: [{ text: frame.body }] };
-    const card = renderCard(payload, { viewer: "agent", answered: () => false, post: postAnswer });
+    const card = renderCard(payload, {
+      viewer: "agent",
+      answered: () => false,
+      post: postAnswer,
+      get: (url) => fetch(url, { credentials: "same-origin" }),
+    });
     li.querySelector(".msg-body").replaceChildren(card);
   }
   pane.list.appendChild(li);
@@ -403,7 +409,22 @@ function endChat(pane, button) {
   if (!socket.sendNow({ type: "end", conversation: pane.id })) toast(_("You're offline; end the chat once reconnected."));
 }
 
+// The wrong-network walkthrough: its cards appear in the chat for both sides (recovery/walkthrough.py).
+async function startRecovery(pane, button) {
+  button.disabled = true;
+  try {
+    const response = await postAnswer("/recovery/walkthrough/start/", { conversation: pane.id });
+    if (!response.ok) throw new Error(String(response.status));
+  } catch {
+    toast(_("The walkthrough could not start. Try again in a moment."));
+  } finally {
+    button.disabled = false;
+  }
+}
+
 function wireTransfer(pane) {
+  const recovery = pane.node.querySelector(".recovery-start");
+  recovery.addEventListener("click", () => startRecovery(pane, recovery));
   const dialog = pane.node.querySelector(".transfer-dialog");
   const select = dialog.querySelector("select");
   const note = dialog.querySelector("textarea");

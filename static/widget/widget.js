@@ -126,7 +126,7 @@ function cardBubble(frame) {
   const li = bubble("card", "", frame.created_at);
   li.querySelector(".msg-body").remove();
   const payload = frame.payload && typeof frame.payload === "object" ? frame.payload : { blocks: [{ text: frame.body }] };
-  const card = renderCard(payload, { viewer: "customer", answered: () => false, post: postAnswer });
+  const card = renderCard(payload, { viewer: "customer", answered: () => false, post: postAnswer, get: getWithToken });
   li.prepend(card);
   return li;
 }
@@ -137,6 +137,23 @@ function postAnswer(url, body) {
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${chat.token}` },
     body: JSON.stringify(body),
   });
+}
+
+function getWithToken(url) {
+  return fetch(new URL(url, location.origin), { headers: { Authorization: `Bearer ${chat.token}` } });
+}
+
+// "I sent to the wrong network": the guided walkthrough starts in this chat (or opens one).
+async function startRecovery(button) {
+  button.disabled = true;
+  try {
+    const response = await postAnswer("/recovery/walkthrough/start/", {});
+    if (!response.ok) throw new Error(String(response.status));
+  } catch {
+    notice(_("We could not start that just now. Please try again, or write to us."));
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function renderPending(item) {
@@ -308,6 +325,7 @@ input.addEventListener("input", () => {
   chat.idleTimer = setTimeout(() => typing(false), 4000);
 });
 $("w-close").addEventListener("click", () => toParent({ type: "helpdesk:close" }));
+$("w-recovery").addEventListener("click", (event) => startRecovery(event.currentTarget));
 endButton.addEventListener("click", () => {
   if (!endButton.classList.contains("confirm")) {
     endButton.classList.add("confirm");

@@ -2,14 +2,9 @@
 the demo's local chains (anvil ids 1 and 56) seeded by `demo_chains`, a real Celery worker, the agent console."""
 
 import io
-import json
 import re
-import time
-import urllib.request
 
-import jwt
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -44,16 +39,6 @@ def demo_chains(transactional_db, tmp_path, settings, monkeypatch):
             node.stop()
 
 
-def start_as_the_widget(base: str, user: str) -> dict:
-    """What the widget's "I sent to the wrong network" button does: POST the start endpoint with its token."""
-    token = jwt.encode({"sub": user, "exp": int(time.time()) + 600}, settings.WIDGET_SECRET, "HS256")
-    request = urllib.request.Request(
-        f"{base}/recovery/walkthrough/start/", method="POST", headers={"Authorization": f"Bearer {token}"}
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
-
-
 def step_card(widget, card_type: str):
     return widget.locator(f'.card-message[data-card-type="recovery.{card_type}"]').last
 
@@ -62,7 +47,7 @@ def test_demo_alice_walks_through_her_wrong_network_deposit(
     demo_chains, worker, customer_page, agent_page, asgi_server
 ):
     widget = open_widget(customer_page, asgi_server, user="demo-alice")
-    start_as_the_widget(asgi_server, "demo-alice")
+    widget.get_by_role("button", name="I sent crypto to the wrong network").click()
 
     step_card(widget, "asset").get_by_role("button", name="USDT").click()
     step_card(widget, "used_chain").get_by_role("button", name="BNB Smart Chain").click()
@@ -113,4 +98,14 @@ def test_demo_alice_walks_through_her_wrong_network_deposit(
     quote.get_by_role("button", name="Accept and recover").click()
     expect(widget.locator(".card-title", has_text=f"Recovery case #{case.pk}: Approved")).to_be_visible()
     screenshot(customer_page, "recovery-walkthrough-quote-accepted-390")
+    assert customer_page.js_errors == [] and agent_page.js_errors == []
+
+
+def test_the_agent_starts_the_walkthrough_from_the_console(customer_page, agent_page, asgi_server):
+    widget = open_widget(customer_page, asgi_server, user="demo-alice")
+    pages.customer_says(widget, "I think I used the wrong network")
+    pane = pages.agent_accepts(agent_page)
+    pane.get_by_role("button", name="Wrong-network help").click()
+    expect(pane.locator('.card-message[data-card-type="recovery.asset"]')).to_be_visible()
+    expect(step_card(widget, "asset").get_by_role("button").first).to_be_enabled()
     assert customer_page.js_errors == [] and agent_page.js_errors == []
