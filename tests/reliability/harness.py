@@ -8,6 +8,7 @@ PostgreSQL, the truth.
 """
 
 import asyncio
+import collections
 import contextlib
 import json
 import os
@@ -27,6 +28,7 @@ from tests.support.servers import free_port
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 RETRYABLE = {"unavailable", "rate_limited"}
+LOST_AFTER = 10.0  # seconds without an ack or an error before a send is presumed lost
 
 # --- processes --------------------------------------------------------------------------------------
 
@@ -99,7 +101,7 @@ class AsgiServer(Process):
     def origin(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    async def up(self, timeout: float = 20) -> None:
+    async def up(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -147,11 +149,14 @@ class ChatClient:
         self.conversation: int | None = None  # a customer's own conversation, once the first ack names it
         self.outbox: dict[str, dict] = {}  # client_msg_id -> frame, until acked
         self.last_try: dict[str, float] = {}
+        self.retry_at: dict[str, float] = {}  # client_msg_id -> when to resend after a "try again" error
         self.acked: dict[str, tuple[int, int]] = {}  # client_msg_id -> (conversation, seq)
         self.sent: list[str] = []
         self.errors: dict[str, int] = {}
         self.refusals: list[dict] = []  # errors that are not "try again"
         self.connects = 0
+        self.last_frame: tuple[float, str] = (0.0, "")
+        self.recent: collections.deque = collections.deque(maxlen=12)
         self.ws = None
         self.ready = asyncio.Event()
         self._stopping = False
@@ -213,13 +218,17 @@ class ChatClient:
         else:
             for conversation, view in list(self.views.items()):
                 await ws.send(json.dumps({"type": "resume", "conversation": conversation, "after_seq": view.last_seq}))
-        for frame in list(self.outbox.values()):
-            await self._send(frame)
+        # The outbox goes from the resend task, not from here: this task must keep reading, or a long outbox
+        # fills both TCP buffers (we write, the server's answers wait for us to read) and both sides stall.
+        for msg_id in list(self.outbox):
+            self.retry_at[msg_id] = 0.0
 
     # frames
 
     async def _on_frame(self, frame: dict) -> None:
         kind = frame["type"]
+        self.last_frame = (time.monotonic(), kind)
+        self.recent.append((kind, frame.get("conversation"), frame.get("seq"), frame.get("code")))
         if kind == "welcome":
             if not self.is_agent and frame["conversation"]:
                 self.conversation = frame["conversation"]
@@ -238,6 +247,8 @@ class ChatClient:
             self.errors[code] = self.errors.get(code, 0) + 1
             if code not in RETRYABLE:
                 self.refusals.append(frame)
+            elif frame.get("client_msg_id") in self.outbox:
+                self.retry_at[frame["client_msg_id"]] = time.monotonic() + 0.5
 
     async def _send(self, frame: dict) -> bool:
         ws = self.ws
@@ -252,12 +263,16 @@ class ChatClient:
         return True
 
     async def _resend_loop(self) -> None:
-        """Unacknowledged sends go again, same client_msg_id, until acknowledged."""
+        """Unacknowledged sends go again, same client_msg_id: half a second after a "try again" error, or after
+        LOST_AFTER seconds without any answer. (Every reconnect also resends the whole outbox.) Resending
+        everything on a short timer would flood a busy server with retries faster than it can answer them."""
         while True:
             await asyncio.sleep(0.25)
             now = time.monotonic()
             for msg_id, frame in list(self.outbox.items()):
-                if now - self.last_try.get(msg_id, 0) > 1.0:
+                due = self.retry_at.get(msg_id)
+                if (due is not None and now >= due) or now - self.last_try.get(msg_id, now) > LOST_AFTER:
+                    self.retry_at.pop(msg_id, None)
                     await self._send(frame)
 
     # actions

@@ -1,6 +1,7 @@
 """A busy chat on real server processes, and the check that every client's view equals PostgreSQL."""
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 
 from channels.db import database_sync_to_async
@@ -63,7 +64,7 @@ async def open_chats(servers: list[AsgiServer], agent_users: list, customers: in
 
 
 async def talk(chats: Chats, *, rounds: int, interval: float, until: asyncio.Event | None = None) -> None:
-    """Everyone writes at once; every fifth agent line is an internal note. With `until`, rounds is a minimum
+    """Everyone writes at once; every fifth round of an agent's lines are internal notes. With `until`, rounds is a minimum
     and talking goes on until the event is set."""
 
     def more(n: int) -> bool:
@@ -81,9 +82,9 @@ async def talk(chats: Chats, *, rounds: int, interval: float, until: asyncio.Eve
         n = 0
         while more(n):
             n += 1
-            for conv in mine:
-                kind = "note" if n % 5 == 4 else "text"
-                await client.post(f"{client.name} {kind} {n} to {conv}", conversation=conv, kind=kind)
+            conv = mine[n % len(mine)]  # one chat at a time, as a person types: as fast as one customer
+            kind = "note" if (n // len(mine)) % 5 == 4 else "text"  # every fifth round, in every chat
+            await client.post(f"{client.name} {kind} {n} to {conv}", conversation=conv, kind=kind)
             await asyncio.sleep(interval)
 
     await asyncio.gather(*(customer(c) for c in chats.customers), *(agent(a) for a in chats.agents))
@@ -110,11 +111,28 @@ def _stored_ids(ids: list[str]) -> dict[str, int]:
     return counts
 
 
-async def settle_and_compare(chats: Chats, timeout: float = 30) -> dict:
+def describe(chats: Chats) -> str:
+    """Who is stuck, for the failure message."""
+    return "; ".join(
+        f"{c.name}: outbox={len(c.outbox)} connected={c.ws is not None} ready={c.ready.is_set()} "
+        f"connects={c.connects} errors={c.errors} refusals={c.refusals[:2]} "
+        f"last_frame={c.last_frame[1]} {time.monotonic() - c.last_frame[0]:.1f}s ago "
+        f"acked={len(c.acked)} sent={len(c.sent)} recent={list(c.recent)} "
+        f"views={ {k: (v.last_seq, max(v.seen, default=0)) for k, v in c.views.items()} } "
+        f"outbox_convs={sorted({f.get('conversation') for f in c.outbox.values()}, key=str)}"
+        for c in chats.clients
+        if c.outbox
+    )
+
+
+async def settle_and_compare(chats: Chats, timeout: float = 90) -> dict:
     """Wait until every send is acknowledged and every client caught up; then each view must equal the database.
 
     Returns figures for the docs (messages, reconnects, retries)."""
-    await wait_for(lambda: all(not c.outbox for c in chats.clients), timeout, "every outbox to empty")
+    try:
+        await wait_for(lambda: all(not c.outbox for c in chats.clients), timeout, "every outbox to empty")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}: {describe(chats)}") from None
     conversations = list(chats.holder)
     truth = await database_sync_to_async(_truth)(conversations)
 

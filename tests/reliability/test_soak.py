@@ -43,7 +43,7 @@ async def test_forced_reconnects_while_messages_flow_lose_and_duplicate_nothing(
         drops = await force_reconnects(chats.clients, RECONNECTS, gap=0.03)
         reconnected.set()
         await talking
-        figures = await settle_and_compare(chats, timeout=60)
+        figures = await settle_and_compare(chats, timeout=120)
         after = sum(c.connects for c in chats.clients)
         assert drops == RECONNECTS
         assert after - before >= RECONNECTS, "every forced drop was followed by a reconnect"

@@ -100,7 +100,8 @@ deep = st.integers(min_value=2_000, max_value=50_000).map(
 )
 FIXED_ID = "0b7a7c55-6c1e-4d55-9a3f-2f8e5a2b9c01"
 huge = st.integers(min_value=40_000, max_value=120_000).map(
-    lambda n: (json.dumps({"type": "send", "body": "A" * n, "client_msg_id": FIXED_ID}), {"too_long"})
+    # bad_frame: the agent socket asks for the conversation before it reads the body
+    lambda n: (json.dumps({"type": "send", "body": "A" * n, "client_msg_id": FIXED_ID}), {"too_long", "bad_frame"})
 )
 binary = st.binary(min_size=0, max_size=200).map(lambda b: (b, {"bad_frame"}))
 
