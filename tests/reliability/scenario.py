@@ -64,8 +64,8 @@ async def open_chats(servers: list[AsgiServer], agent_users: list, customers: in
 
 
 async def talk(chats: Chats, *, rounds: int, interval: float, until: asyncio.Event | None = None) -> None:
-    """Everyone writes at once; every fifth round of an agent's lines are internal notes. With `until`, rounds is a minimum
-    and talking goes on until the event is set."""
+    """Everyone writes at once; every fifth round of an agent's lines are internal notes. With `until`, rounds is
+    a minimum and talking goes on until the event is set."""
 
     def more(n: int) -> bool:
         return n < rounds or (until is not None and not until.is_set())
