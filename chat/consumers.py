@@ -184,6 +184,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
             pass
         return {}
 
+    async def heal(self) -> None:
+        """On each heartbeat: re-add this socket to its groups and fill any gap from the database.
+
+        A Redis restarted empty forgets every group while redis-py reconnects the socket's blocking read without
+        a word, so the socket would stay open and hear nothing again. Adding is idempotent; a replay after the
+        last delivered seq sends only what was missed."""
+        for group in list(self.groups_joined):
+            await self.channel_layer.group_add(group, self.channel_name)
+        for conversation_id, delivered in list(self.delivered.items()):
+            await self.replay(conversation_id, delivered)
+
     # --- delivery ---------------------------------------------------------------------------------
 
     async def replay(self, conversation_id: int, after_seq: int) -> int:
@@ -361,6 +372,7 @@ class WidgetConsumer(ChatConsumer):
         await db(services.conversation_end)(conversation_id=conversation_id, customer=self.customer)
 
     async def on_ping(self, frame):
+        await self.heal()
         await self.send_json({"type": "pong"})
 
 
@@ -496,6 +508,7 @@ class AgentConsumer(ChatConsumer):
         await self.send_json({"type": "presence", "status": status})
 
     async def on_ping(self, frame):
+        await self.heal()
         await self.send_json({"type": "pong"})
 
     async def chat_conversation(self, event):

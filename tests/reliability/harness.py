@@ -28,6 +28,7 @@ from tests.support.servers import free_port
 ROOT = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 RETRYABLE = {"unavailable", "rate_limited"}
+HEARTBEAT = 2.0  # seconds between pings (the browsers' is 20 s; shortened so that tests heal quickly)
 LOST_AFTER = 10.0  # seconds without an ack or an error before a send is presumed lost
 
 # --- processes --------------------------------------------------------------------------------------
@@ -266,9 +267,13 @@ class ChatClient:
         """Unacknowledged sends go again, same client_msg_id: half a second after a "try again" error, or after
         LOST_AFTER seconds without any answer. (Every reconnect also resends the whole outbox.) Resending
         everything on a short timer would flood a busy server with retries faster than it can answer them."""
+        beat = time.monotonic()
         while True:
             await asyncio.sleep(0.25)
             now = time.monotonic()
+            if now - beat >= HEARTBEAT and self.ready.is_set():
+                beat = now
+                await self._send({"type": "ping"})  # as the widget and console do (static/js/socket.js)
             for msg_id, frame in list(self.outbox.items()):
                 due = self.retry_at.get(msg_id)
                 if (due is not None and now >= due) or now - self.last_try.get(msg_id, now) > LOST_AFTER:

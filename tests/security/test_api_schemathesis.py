@@ -5,7 +5,7 @@ import json
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, assume, given
 from hypothesis import settings as hsettings
 from schemathesis.checks import (
     content_type_conformance,
@@ -59,6 +59,8 @@ def run_operation(operation, base: str, headers: dict, checks: list) -> int:
     )
     @given(case=operation.as_strategy())
     def check(case):
+        # Negative ids never reach the API's views (Django's <int:> takes digits only): see the xfail below.
+        assume(not any(isinstance(v, int) and v < 0 for v in (case.path_parameters or {}).values()))
         response = case.call(base_url=base, headers=headers, timeout=30)
         case.validate_response(response, checks=checks)
         calls.append(response.status_code)
@@ -118,3 +120,21 @@ def test_the_api_refuses_every_operation_without_a_key_or_with_a_key_missing_the
             with pytest.raises(urllib.error.HTTPError) as refused:
                 urllib.request.urlopen(request, timeout=15)
             assert refused.value.code == expected, (op.method, path, header, refused.value.code)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tickets API: a negative id (/api/v1/tickets/-1/) does not match Django's <int:> converter, so the "
+    "answer is Django's HTML 404 page, not the JSON error the schema documents",
+)
+def test_a_negative_id_gets_the_apis_json_404(asgi_server, api_key):
+    require("postgres", "redis")
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(f"{asgi_server}/api/v1/tickets/-1/")
+    request.add_header("Authorization", f"Bearer {api_key}")
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(request, timeout=30)
+    assert answer.value.code == 404
+    assert answer.value.headers["Content-Type"].startswith("application/json")
