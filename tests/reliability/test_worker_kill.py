@@ -61,7 +61,7 @@ def test_a_task_killed_with_its_worker_is_redelivered_and_completes_exactly_once
         assert store.llen(f"{key}:completed") == 0
 
         second = start_worker()
-        assert wait_until(lambda: store.llen(f"{key}:completed") >= 1, 120), "the task was redelivered and finished"
+        assert wait_until(lambda: store.llen(f"{key}:completed") >= 1, 240), "the task was redelivered and finished"
         redelivered_after = time.monotonic() - killed_at
         time.sleep(VISIBILITY_TIMEOUT + 3)  # a second redelivery, if any, would show up by now
         started = [int(pid) for pid in store.lrange(f"{key}:started", 0, -1)]
