@@ -16,3 +16,6 @@ urlpatterns = [
     path("", include("pnl.urls")),
     path("", include("supervisor.urls")),
 ]
+
+handler404 = "helpdesk.errors.not_found"
+handler500 = "helpdesk.errors.server_error"

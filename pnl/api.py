@@ -11,6 +11,7 @@ from pnl import serializers as s
 from pnl import services
 from tickets import services as tickets_services
 from tickets.api_auth import ApiKeyAuthentication, HasScope
+from tickets.api_schema import ApiSchema
 
 IMPORT_DOC = (
     "Idempotent: rows are keyed by the exchange's `external_id`. A row sent again with the same values is counted "
@@ -23,6 +24,7 @@ class PnlApiView(GenericAPIView):
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [HasScope]
     required_scope = "pnl:write"
+    schema = ApiSchema()  # documents the 400/401/403/404 answers too, like the rest of the API
 
     def handle_exception(self, exc):
         if isinstance(exc, services.PnlError):

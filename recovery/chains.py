@@ -239,9 +239,19 @@ def _rpc_urls(value, label: str, where: _Where, index: int) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
         raise where.error(f"{label}: rpc_urls must be a non-empty list of http(s) URLs", "rpc_urls", index)
     for url in value:
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+        if not _is_http_url(url):
             raise where.error(f"{label}: rpc_urls holds {url!r}, which is not an http(s) URL", "rpc_urls", index)
     return tuple(value)
+
+
+def _is_http_url(url) -> bool:
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an unclosed IPv6 bracket: not a URL at all
+        return False
 
 
 def _pattern(value, placeholder: str, label: str, where: _Where, index: int) -> str:

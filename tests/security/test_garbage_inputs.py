@@ -100,12 +100,6 @@ def test_a_garbage_chain_file_is_refused_with_where_and_what(cut, junk):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeDecodeError,
-    reason="tickets import_deposit_addresses: a file that is not UTF-8 (a Latin-1 export) crashes with "
-    "UnicodeDecodeError instead of a CommandError naming the file (nothing is written: the import is atomic)",
-)
 def test_a_csv_that_is_not_utf8_is_refused_with_a_clear_error(tmp_path, customer):
     path = tmp_path / "latin1.csv"
     path.write_bytes(b"customer,chain,address,memo\ncaf\xe9,ethereum,0x" + b"a" * 40 + b",\n")
@@ -114,12 +108,6 @@ def test_a_csv_that_is_not_utf8_is_refused_with_a_clear_error(tmp_path, customer
     assert DepositAddress.objects.count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="recovery/chains.py _rpc_urls: urlsplit raises ValueError ('Invalid IPv6 URL') on an rpc_urls entry "
-    "such as 'http://[::1' instead of a ChainsFileError naming the file, line and key",
-)
 def test_a_chain_file_with_a_malformed_rpc_url_is_refused_with_where_and_what(tmp_path):
     good = GOOD_CHAINS.read_text()
     start = good.index("rpc_urls")

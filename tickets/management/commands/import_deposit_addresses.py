@@ -1,6 +1,7 @@
 """Import deposit addresses from a CSV file (customer,chain,address,memo), all or nothing."""
 
 import csv
+import io
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -21,12 +22,18 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise CommandError(f"{file}: missing column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}")
-            count, customers = self._import(file, reader)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            # Spreadsheets often export Latin-1 or UTF-16; guessing would silently change customers' ids.
+            raise CommandError(
+                f"{file}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8 and import again; nothing was imported"
+            ) from exc
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise CommandError(f"{file}: missing column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}")
+        count, customers = self._import(file, reader)
         self.stdout.write(
             self.style.SUCCESS(f"Imported {count} deposit address(es) for {customers} customer(s) from {file}.")
         )
