@@ -27,7 +27,8 @@ class Command(BaseCommand):
         except UnicodeDecodeError as exc:
             # Spreadsheets often export Latin-1 or UTF-16; guessing would silently change customers' ids.
             raise CommandError(
-                f"{file}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8 and import again; nothing was imported"
+                f"{file}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8 and import again; "
+                "nothing was imported"
             ) from exc
         reader = csv.DictReader(io.StringIO(text, newline=""))
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
