@@ -111,7 +111,16 @@ if REDIS_URL:
             "CONFIG": {
                 # redis-py 8 times every read out after 5 s by default, as long as channels_redis blocks
                 # (BZPOPMIN, 5 s) waiting for a socket's next message: idle sockets crashed and closed.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 5}],
+                "hosts": [
+                    # redis-py's pool raises (not waits) when full; 10,000 sockets joining and leaving groups at
+                    # once need more than its default 100 (measured in bench/idle.py).
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 15,
+                        "socket_connect_timeout": 5,
+                        "max_connections": envint("HELPDESK_REDIS_MAX_CONNECTIONS", 2000),
+                    }
+                ],
                 "prefix": envstr("HELPDESK_CHANNEL_PREFIX", "helpdesk"),
                 "capacity": 1000,
                 "expiry": 30,
