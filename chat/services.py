@@ -313,7 +313,7 @@ def conversation_accept(*, agent: User, conversation_id: int) -> Conversation:
             data={"agent": agent.display_name, "agent_id": agent.pk},
         )
         tickets_services.ticket_assign_if_unassigned(ticket=conversation.ticket, agent=agent)
-        system_message_post(conversation_id=conversation.pk, body=f"{agent.display_name} joined the chat.")
+        system_message_post(conversation_id=conversation.pk, body=cards.joined_line(conversation, agent.display_name))
         _after_assignment_change(conversation)
     return conversation
 
@@ -391,7 +391,7 @@ def _reassign_locked(conversation: Conversation, *, to: User, by: User, kind: st
         author_role=Message.AuthorRole.SYSTEM,
         author=None,
         author_name="Helpdesk",
-        body=f"{to.display_name} joined the chat.",
+        body=cards.joined_line(conversation, to.display_name),
     )
     previous_id = previous.pk if previous else None
     transaction.on_commit(lambda: broadcast.assignment_changed(conversation.pk, previous_id))
@@ -426,7 +426,7 @@ def conversation_end(
             author_role=Message.AuthorRole.SYSTEM,
             author=None,
             author_name="Helpdesk",
-            body=f"{who} ended the chat.",
+            body=cards.ended_line(conversation, who),
             payload={"type": "ended", "by": by_role},
         )
         tickets_services.event_record(
