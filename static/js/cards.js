@@ -1,13 +1,13 @@
 // Cards (docs/cards.md): structured messages rendered from their payload alone, always as text, never as HTML.
-import { t as _ } from "./i18n.js";
+import { gettext_noop, t as _ } from "./i18n.js";
 
 const PROGRESS_LABELS = {
-  pending: "checking…",
-  ok: "ok",
-  found: "found",
-  not_found: "not found",
-  unknown: "unknown",
-  failed: "could not check",
+  pending: gettext_noop("checking…"),
+  ok: gettext_noop("ok"),
+  found: gettext_noop("found"),
+  not_found: gettext_noop("not found"),
+  unknown: gettext_noop("unknown"),
+  failed: gettext_noop("could not check"),
 };
 
 function el(tag, className, text) {
@@ -113,6 +113,7 @@ export function renderBlocks(container, blocks, ctx) {
 // get(url) -> Promise<Response> re-reads a live card's state (payload.refresh_url) after a reload or reconnect.
 export function renderCard(payload, { viewer, answered, post, get }) {
   const card = el("div", "card-message");
+  card.dir = "auto"; // an Arabic card in an English console still reads right to left
   if (payload.ref) card.dataset.ref = payload.ref;
   if (payload.type) card.dataset.cardType = payload.type;
   if (payload.action?.step) card.dataset.step = payload.action.step;

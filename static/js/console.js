@@ -2,7 +2,7 @@
 // Everything from the server is rendered with textContent. Typed text is never lost: drafts live in
 // localStorage per conversation, and sends wait in the socket's outbox until acknowledged.
 import { applyCardUpdate, settleSteps, renderCard } from "./cards.js";
-import { t as _, useLanguage } from "./i18n.js";
+import { gettext_noop, language, t as _, useLanguage } from "./i18n.js";
 import { ChatSocket, localStore, socketUrl } from "./socket.js";
 
 const $ = (id) => document.getElementById(id);
@@ -16,10 +16,10 @@ let queue = [];
 let activeId = null;
 
 const STATE_TEXT = {
-  connecting: "Connecting…",
-  online: "Connected",
-  offline: "Offline: you are still holding your chats. Replies wait until you're back.",
-  reconnecting: "Reconnecting… your chats stay yours.",
+  connecting: gettext_noop("Connecting…"),
+  online: gettext_noop("Connected"),
+  offline: gettext_noop("Offline: you are still holding your chats. Replies wait until you're back."),
+  reconnecting: gettext_noop("Reconnecting… your chats stay yours."),
 };
 
 function el(tag, className, text) {
@@ -30,7 +30,7 @@ function el(tag, className, text) {
 }
 
 function clock(iso) {
-  return (iso ? new Date(iso) : new Date()).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return (iso ? new Date(iso) : new Date()).toLocaleTimeString(language(), { hour: "2-digit", minute: "2-digit" });
 }
 
 function waited(iso) {
@@ -38,6 +38,15 @@ function waited(iso) {
   if (minutes < 1) return _("just now");
   if (minutes < 60) return _("{n} min", { n: minutes });
   return _("{h} h {m} min", { h: Math.floor(minutes / 60), m: minutes % 60 });
+}
+
+// "ar" -> "Arabic" in the agent's own language: each chat shows whom the agent is writing to.
+function languageName(code) {
+  try {
+    return new Intl.DisplayNames([language()], { type: "language" }).of(code) || code;
+  } catch {
+    return code;
+  }
 }
 
 function toast(text) {
@@ -82,9 +91,15 @@ function queueItem(entry) {
   const who = el("div", "queue-who");
   who.appendChild(el("strong", "queue-name", entry.customer?.name || _("Customer")));
   if (entry.customer?.vip) who.appendChild(el("span", "vip-badge", "VIP"));
-  if (entry.customer?.locale) who.appendChild(el("span", "locale", entry.customer.locale));
+  if (entry.customer?.locale) {
+    const locale = el("span", "locale", entry.customer.locale); // short in the queue; the name on hover
+    locale.title = _("Language: {name}", { name: languageName(entry.customer.locale) });
+    who.appendChild(locale);
+  }
   li.appendChild(who);
-  li.appendChild(el("p", "queue-preview", entry.preview || "…"));
+  const preview = el("p", "queue-preview", entry.preview || "…");
+  preview.dir = "auto"; // the customer's words in their own direction
+  li.appendChild(preview);
   const foot = el("div", "queue-foot");
   const wait = el("span", "queue-wait muted", _("waiting {time}", { time: waited(entry.waiting_since) }));
   wait.dataset.since = entry.waiting_since;
@@ -171,7 +186,9 @@ function fillContext(pane) {
   const customer = pane.customer;
   pane.node.querySelector(".pane-name").textContent = customer.name || _("Customer");
   pane.node.querySelector(".vip-badge").hidden = !customer.vip;
-  pane.node.querySelector(".pane-locale").textContent = customer.locale || "";
+  pane.node.querySelector(".pane-locale").textContent = customer.locale
+    ? _("Language: {name}", { name: languageName(customer.locale) })
+    : "";
 }
 
 function makeTab(pane) {
@@ -272,7 +289,9 @@ function bubble(kind, role, authorName, body, createdAt) {
   if (role !== "system") head.appendChild(el("span", "msg-author", authorName || role));
   head.appendChild(el("time", "msg-time", clock(createdAt)));
   li.appendChild(head);
-  li.appendChild(el("div", "msg-body", body));
+  const text = el("div", "msg-body", body);
+  text.dir = "auto"; // Arabic from the customer reads right to left inside the English console
+  li.appendChild(text);
   li.appendChild(el("span", "msg-status"));
   return li;
 }

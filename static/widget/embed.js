@@ -13,7 +13,18 @@
   var helpdesk = (script.getAttribute("data-helpdesk") || new URL(script.src, location.href).origin).replace(/\/$/, "");
   var helpdeskOrigin = new URL(helpdesk, location.href).origin;
   var tokenUrl = script.getAttribute("data-token-url") || "/helpdesk/token";
-  var label = script.getAttribute("data-label") || "Chat with support";
+  // The launcher speaks the exchange page's language (the chat itself follows the customer's token).
+  var WORDS = {
+    en: ["Chat with support", "Support chat"],
+    ru: ["Чат с поддержкой", "Чат поддержки"],
+    ar: ["تحدّث مع الدعم", "محادثة الدعم"],
+    zh: ["联系客服", "客服聊天"],
+    fil: ["Makipag-chat sa support", "Support chat"],
+    tl: ["Makipag-chat sa support", "Support chat"],
+    bn: ["সাপোর্টের সাথে চ্যাট", "সাপোর্ট চ্যাট"],
+  };
+  var words = WORDS[(document.documentElement.lang || navigator.language || "en").toLowerCase().split("-")[0]] || WORDS.en;
+  var label = script.getAttribute("data-label") || words[0];
   var narrow = window.matchMedia("(max-width: 480px)");
 
   // Styles set through the CSSOM, not a style attribute, so a strict CSP on the exchange's page still holds.
@@ -40,7 +51,7 @@
 
   var frame = document.createElement("iframe");
   frame.id = "helpdesk-frame";
-  frame.title = "Support chat";
+  frame.title = words[1];
   frame.src = helpdesk + "/widget/frame/?origin=" + encodeURIComponent(location.origin);
   frame.setAttribute("allow", "clipboard-write");
   css(frame, { position: "fixed", "z-index": "2147483001", border: "0", background: "#fff", display: "none",
@@ -67,13 +78,25 @@
     if (frame.contentWindow) frame.contentWindow.postMessage(message, helpdeskOrigin);
   }
 
-  function sendToken() {
-    fetch(tokenUrl, { credentials: "include", cache: "no-store" })
+  function fetchToken() {
+    return fetch(tokenUrl, { credentials: "include", cache: "no-store" })
       .then(function (response) {
         if (!response.ok) throw new Error("token endpoint answered " + response.status);
         return response.json();
       })
-      .then(function (data) { post({ type: "helpdesk:token", token: data.token }); })
+      .then(function (data) { return data.token; });
+  }
+
+  // Asked for at once, while the frame loads: on a slow link the frame would otherwise wait one more round
+  // trip for it. Used once; every later ask (expiry, refresh) fetches a fresh token.
+  var early = fetchToken();
+  early.catch(function () {});
+
+  function sendToken() {
+    var pending = early ? early.catch(fetchToken) : fetchToken();
+    early = null;
+    pending
+      .then(function (token) { post({ type: "helpdesk:token", token: token }); })
       .catch(function () {
         // Offline or signed out: the widget shows its offline state and asks again later.
         post({ type: "helpdesk:token-unavailable" });

@@ -1,6 +1,6 @@
 // The customer's chat, inside the widget's iframe. Everything from the server is rendered with textContent.
 import { applyCardUpdate, settleSteps, renderCard } from "../js/cards.js";
-import { applyDirection, t as _, translatePage, useLanguage } from "../js/i18n.js";
+import { applyDirection, gettext_noop, isRtl, pickLanguage, t as _, translatePage, useLanguage } from "../js/i18n.js";
 import { ChatSocket, State, localStore, socketUrl } from "../js/socket.js";
 
 const $ = (id) => document.getElementById(id);
@@ -11,12 +11,12 @@ const input = $("w-input");
 const stateLine = $("w-state");
 const endButton = $("w-end");
 
-// English msgids, translated when shown (the customer's language arrives with the server's welcome).
+// English msgids, translated when shown (the customer's language comes with the token).
 const STATE_TEXT = {
-  connecting: "Connecting…",
-  online: "Connected",
-  offline: "Offline",
-  reconnecting: "Reconnecting…",
+  connecting: gettext_noop("Connecting…"),
+  online: gettext_noop("Connected"),
+  offline: gettext_noop("Offline"),
+  reconnecting: gettext_noop("Reconnecting…"),
 };
 
 const parentOrigin = new URLSearchParams(location.search).get("origin") || location.origin;
@@ -65,14 +65,20 @@ window.addEventListener("message", (event) => {
   }
 });
 
-function tokenSubject(token) {
+// The token's claims, read for the outbox key and the language only: the server checks the signature.
+function tokenClaims(token) {
   try {
     const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
     const bytes = Uint8Array.from(atob(part), (c) => c.charCodeAt(0));
-    return String(JSON.parse(new TextDecoder().decode(bytes)).sub);
+    return JSON.parse(new TextDecoder().decode(bytes)) || {};
   } catch {
-    return "anonymous";
+    return {};
   }
+}
+
+function tokenSubject(token) {
+  const sub = tokenClaims(token).sub;
+  return sub === undefined || sub === null ? "anonymous" : String(sub);
 }
 
 // --- rendering ---------------------------------------------------------------------------------------
@@ -96,7 +102,9 @@ function scrollDown() {
 
 function bubble(role, body, createdAt) {
   const li = el("li", `msg msg-${role}`);
-  li.appendChild(el("div", "msg-body", body));
+  const text = el("div", "msg-body", body);
+  text.dir = "auto"; // each message in its own direction: a TXID inside an Arabic chat reads left to right
+  li.appendChild(text);
   const meta = el("span", "msg-meta");
   meta.appendChild(el("time", null, clock(createdAt)));
   meta.appendChild(el("span", "msg-status"));
@@ -190,8 +198,8 @@ function notice(text) {
 }
 
 const BANNER_TEXT = {
-  offline: "You're offline. What you write is kept here and sent when you're back.",
-  reconnecting: "Trying to reconnect. What you write is kept and will be sent.",
+  offline: gettext_noop("You're offline. What you write is kept here and sent when you're back."),
+  reconnecting: gettext_noop("Trying to reconnect. What you write is kept and will be sent."),
 };
 
 function showState(state) {
@@ -204,13 +212,33 @@ function showState(state) {
 
 // The customer's language (from the exchange's token): translate the page and set its direction. Direction follows
 // the locale even when no catalogue is available, so right-to-left text never reads backwards.
+// Without a locale in the token: the browser's language (the server rendered this frame in it), then English.
+// Direction is set before the words download, so the layout does not flip after they arrive.
+const pageLanguage = document.documentElement.lang;
+
 async function speak(locale) {
-  const tag = String(locale).toLowerCase().replace(/_/g, "-");
-  await useLanguage(tag);
-  applyDirection(tag); // lang and dir from the locale itself, catalogue or not
+  const tag = String(locale || "").toLowerCase().replace(/_/g, "-");
+  const lang = pickLanguage(tag, pageLanguage, navigator.languages);
+  applyDirection(isRtl(tag) ? tag : lang); // a right-to-left locale we have no words for still reads right to left
+  if ((await useLanguage(lang)) !== lang) return; // the words did not download: keep what the server rendered
   translatePage(document);
   if (chat.socket) showState(chat.socket.state);
 }
+
+// The words of this page's data-i18n attributes, marked so that makemessages -d djangojs keeps them.
+const PAGE_WORDS = [
+  gettext_noop("Support"),
+  gettext_noop("End chat"),
+  gettext_noop("Close the chat window"),
+  gettext_noop("Ask us anything. A person from our support team will answer here."),
+  gettext_noop("Messages"),
+  gettext_noop("Not sent yet"),
+  gettext_noop("Support is typing…"),
+  gettext_noop("I sent crypto to the wrong network"),
+  gettext_noop("Your message"),
+  gettext_noop("Write a message…"),
+  gettext_noop("Send"),
+];
 
 function setConversation(id) {
   if (id && chat.ended.has(id)) id = null;
@@ -338,6 +366,10 @@ endButton.addEventListener("click", () => {
   }
 });
 document.addEventListener("visibilitychange", markRead);
+// Escape closes the window from anywhere inside it; the page gives the focus back to its launcher.
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && !event.isComposing) toParent({ type: "helpdesk:close" });
+});
 
 function resetEndButton() {
   clearTimeout(endButton.timer);
@@ -349,6 +381,7 @@ function resetEndButton() {
 
 async function start() {
   const token = chat.token || (await askForToken());
+  speak(tokenClaims(token).locale); // not awaited: the socket opens while the words download
   chat.socket = new ChatSocket({
     url: socketUrl(root.dataset.socket),
     store: localStore(`helpdesk.widget.outbox.${tokenSubject(token)}`),
