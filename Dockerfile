@@ -10,4 +10,5 @@ RUN HELPDESK_DEBUG=true python manage.py collectstatic --noinput -v 0 \
     && python manage.py compilemessages -v 0 --ignore=.venv || true
 USER helpdesk
 EXPOSE 8000
-CMD ["uvicorn", "helpdesk.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers"]
+# daphne, chosen by the benchmarks (docs/BENCHMARKS.md); --proxy-headers trusts the TLS proxy in front.
+CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "--proxy-headers", "helpdesk.asgi:application"]
