@@ -167,3 +167,14 @@ def _close_stray_connections(django_db_setup, django_db_blocker):
                 )
         except DatabaseError:
             pass  # no test database was made (a run without database tests): nothing to close
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """Each test gets its own channel layer instance. pytest-asyncio closes a test's event loop with the layer's
+    tasks still suspended, which can leave the layer's asyncio locks held and bound to a dead loop; the next test
+    would then fail with "bound to a different event loop". (A server process has one loop: not a product issue.)"""
+    yield
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
