@@ -38,56 +38,51 @@ class PnlApiView(GenericAPIView):
 
 
 class _Import(PnlApiView):
-    batch_key = ""
+    """A batch push: `batch_key` names both the request's list and the import service's keyword."""
 
-    def import_rows(self, customer, rows):
-        raise NotImplementedError
+    batch_key = ""
+    importer = None  # the pnl.services function that imports this batch
 
     def post(self, request, external_id: str):
         rows = self.valid(self.serializer_class)[self.batch_key]
         customer = tickets_services.customer_upsert(external_id=external_id)
-        report = self.import_rows(customer, rows)
+        report = type(self).importer(customer=customer, **{self.batch_key: rows})
         return Response(report.as_dict(), status=status.HTTP_200_OK)
 
 
 class FillsPush(_Import):
     serializer_class, batch_key = s.FillBatch, "fills"
+    importer = services.fills_import
 
     @extend_schema(request=s.FillBatch, responses=s.ImportReportOut, description=IMPORT_DOC)
     def post(self, request, external_id: str):
         """Push a customer's fills (trades)."""
         return super().post(request, external_id)
 
-    def import_rows(self, customer, rows):
-        return services.fills_import(customer=customer, fills=rows)
-
 
 class FundingPush(_Import):
     serializer_class, batch_key = s.FundingBatch, "payments"
+    importer = services.funding_import
 
     @extend_schema(request=s.FundingBatch, responses=s.ImportReportOut, description=IMPORT_DOC)
     def post(self, request, external_id: str):
         """Push a customer's funding payments (signed: positive received, negative paid)."""
         return super().post(request, external_id)
 
-    def import_rows(self, customer, rows):
-        return services.funding_import(customer=customer, payments=rows)
-
 
 class RebatesPush(_Import):
     serializer_class, batch_key = s.RebateBatch, "rebates"
+    importer = services.rebates_import
 
     @extend_schema(request=s.RebateBatch, responses=s.ImportReportOut, description=IMPORT_DOC)
     def post(self, request, external_id: str):
         """Push a customer's rebates and rewards."""
         return super().post(request, external_id)
 
-    def import_rows(self, customer, rows):
-        return services.rebates_import(customer=customer, rebates=rows)
-
 
 class PositionsPush(_Import):
     serializer_class, batch_key = s.PositionBatch, "positions"
+    importer = services.positions_import
 
     @extend_schema(
         request=s.PositionBatch,
@@ -98,9 +93,6 @@ class PositionsPush(_Import):
     def post(self, request, external_id: str):
         """Push a customer's positions with the realized P&L your P&L tab shows."""
         return super().post(request, external_id)
-
-    def import_rows(self, customer, rows):
-        return services.positions_import(customer=customer, positions=rows)
 
 
 class MarketSettingPut(PnlApiView):
