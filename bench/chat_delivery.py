@@ -57,6 +57,8 @@ def profile(pid: int, duration: float, label: str) -> subprocess.Popen | None:
         return None
     out = OUT / f"profile-{label}.txt"
     command = [py_spy, "record", "-p", str(pid), "-d", str(int(duration)), "-f", "raw", "-o", str(out), "-t"]
+    if os.environ.get("BENCH_PYSPY_GIL"):
+        command.append("--gil")  # only samples holding the GIL: where the CPU goes, not where threads wait
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

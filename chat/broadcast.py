@@ -2,6 +2,8 @@
 from the database (chat.consumers) and clients resume after the last seq they saw."""
 
 import logging
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -27,15 +29,48 @@ def agent_group(agent_id: int) -> str:
     return f"chat.agent.{agent_id}"
 
 
+# Set by a websocket consumer around its database call (chat.consumers.db): the nudges committed there are
+# collected and sent from the event loop once the call returns, instead of holding a database thread while the
+# loop sends them (docs/BENCHMARKS.md). Elsewhere (HTTP views, Celery tasks) they are sent at once.
+outbox: ContextVar[list | None] = ContextVar("chat_broadcast_outbox", default=None)
+
+
 def send(group: str, event: dict) -> None:
     """Hand the nudge to the channel layer and wait for it (back-pressure: an overloaded server slows its acks
     rather than queueing sends without end — measured better at 1,000 chats than fire-and-forget, see
     docs/BENCHMARKS.md)."""
+    collecting = outbox.get()
+    if collecting is not None:
+        collecting.append((group, event))
+        return
     try:
         async_to_sync(get_channel_layer().group_send)(group, event)
     except Exception:
         # The write is committed; a client that misses this nudge resumes from the database.
         log.exception("channel layer send to %s failed", group)
+
+
+@asynccontextmanager
+async def deferred():
+    """Collect the nudges committed inside the block (also on database threads it calls) and send them from the
+    event loop when it ends, whatever the outcome: what was committed is announced."""
+    sends: list = []
+    token = outbox.set(sends)
+    try:
+        yield
+    finally:
+        outbox.reset(token)
+        await flush(sends)
+
+
+async def flush(sends: list[tuple[str, dict]]) -> None:
+    """Send collected nudges in the order they were committed (from the event loop, awaited: back-pressure)."""
+    layer = get_channel_layer()
+    for group, event in sends:
+        try:
+            await layer.group_send(group, event)
+        except Exception:
+            log.exception("channel layer send to %s failed", group)
 
 
 def message_stored(message: Message, *, customer_id: int, waiting: bool) -> None:

@@ -5,9 +5,12 @@ channel layer is only a nudge. Nothing here is ever called by a timer: a convers
 because a person asked for it (docs/chat.md).
 """
 
+import json
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -15,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from chat import broadcast, cards, selectors
 from chat.models import Conversation, Message, ReadState, Satisfaction
+from helpdesk import asyncdb
 from tickets import services as tickets_services
 from tickets.models import Customer, TimelineEvent
 
@@ -70,19 +74,18 @@ class _Numbered:
     status: str
 
 
-def _number(
-    conversation_id: int,
-    *,
-    public: bool,
-    now,
-    preview: str | None = None,
-    first_response: bool = False,
-    guard: dict | None = None,
-) -> _Numbered | None:
-    """Take the next number(s) with one UPDATE … RETURNING, which also locks the row until the commit.
+MESSAGE_COLUMNS = (
+    "conversation_id, seq, staff_seq, client_msg_id, kind, author_role, author_id, author_name, body, payload, "
+    "created_at"
+)
 
-    `guard` adds conditions (customer_id, assignee_id, open); None comes back when they do not hold.
-    One statement instead of SELECT FOR UPDATE + UPDATE: this is the hot path of every message.
+
+def _numbering_update(
+    conversation_id: int, *, public: bool, now, preview: str | None, first_response: bool, guard: dict | None
+) -> tuple[str, list]:
+    """The UPDATE that takes the next number(s) and locks the row until the commit.
+
+    `guard` adds conditions (customer_id, assignee_id, open): when they do not hold, no row comes back.
     """
     sets = ["last_staff_seq = last_staff_seq + 1", "last_seq = last_seq + %s", "last_message_at = %s"]
     params: list = [1 if public else 0, now]
@@ -102,18 +105,22 @@ def _number(
             where_params.append(value)
     sql = (
         f"UPDATE {Conversation._meta.db_table} SET {', '.join(sets)} WHERE {' AND '.join(where)} "  # noqa: S608
-        "RETURNING last_seq, last_staff_seq, customer_id, status"
+        "RETURNING id, last_seq, last_staff_seq, customer_id, status"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params + where_params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    last_seq, last_staff_seq, customer_id, status = row
-    return _Numbered(last_seq if public else None, last_staff_seq, customer_id, status)
+    return sql, params + where_params
 
 
-def _store(
+@dataclass(frozen=True)
+class _Prepared:
+    """A message ready to be numbered and inserted: the numbering UPDATE and the row's values."""
+
+    update: tuple[str, list]
+    public: bool
+    row: dict
+    author: User | None
+
+
+def _prepare(
     conversation_id: int,
     *,
     kind: str,
@@ -124,11 +131,10 @@ def _store(
     client_msg_id: uuid.UUID | None = None,
     payload: dict | None = None,
     guard: dict | None = None,
-) -> tuple[Message, _Numbered] | None:
-    """Number and insert one message; broadcast it after the commit. None if `guard` does not hold."""
+) -> _Prepared:
     public = kind != Message.Kind.NOTE
     now = timezone.now()
-    numbered = _number(
+    update = _numbering_update(
         conversation_id,
         public=public,
         now=now,
@@ -136,21 +142,87 @@ def _store(
         first_response=author_role == Message.AuthorRole.AGENT and public,
         guard=guard,
     )
-    if numbered is None:
-        return None
-    message = Message.objects.create(
-        conversation_id=conversation_id,
-        seq=numbered.seq,
-        staff_seq=numbered.staff_seq,
-        client_msg_id=client_msg_id,
-        kind=kind,
-        author_role=author_role,
-        author=author,
-        author_name=author_name,
-        body=body,
-        payload=payload,
-        created_at=now,
+    row = {
+        "conversation_id": conversation_id,
+        "client_msg_id": client_msg_id,
+        "kind": kind,
+        "author_role": author_role,
+        "author_id": author.pk if author else None,
+        "author_name": author_name,
+        "body": body,
+        "payload": payload,
+        "created_at": now,
+    }
+    return _Prepared(update, public, row, author)
+
+
+def _store_statement(prepared: _Prepared) -> tuple[str, list]:
+    """Number and insert in ONE statement (PostgreSQL): atomic on its own, one round trip, no BEGIN/COMMIT of
+    ours when the caller is in autocommit. This is the hot path of every message (docs/BENCHMARKS.md)."""
+    update_sql, update_params = prepared.update
+    row = prepared.row
+    payload = json.dumps(row["payload"]) if row["payload"] is not None else None
+    sql = (
+        f"WITH n AS ({update_sql}), "  # noqa: S608 - table names from the models, values as parameters
+        f"m AS (INSERT INTO {Message._meta.db_table} ({MESSAGE_COLUMNS}) "
+        "SELECT n.id, CASE WHEN %s THEN n.last_seq END, n.last_staff_seq, %s, %s, %s, %s, %s, %s, %s::jsonb, %s "
+        "FROM n RETURNING id) "
+        "SELECT m.id, n.last_seq, n.last_staff_seq, n.customer_id, n.status FROM m, n"
     )
+    params = [*update_params, prepared.public, row["client_msg_id"], row["kind"], row["author_role"]]
+    params += [row["author_id"], row["author_name"], row["body"], payload, row["created_at"]]
+    return sql, params
+
+
+def _number_and_insert(prepared: _Prepared) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(*_store_statement(prepared))
+        return cursor.fetchone()
+
+
+def _number_then_insert(prepared: _Prepared) -> tuple | None:
+    """The same in two statements, for SQLite (no UPDATE inside WITH there); the caller holds a transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(*prepared.update)
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    _, last_seq, last_staff_seq, customer_id, status = found
+    numbers = {"seq": last_seq if prepared.public else None, "staff_seq": last_staff_seq}
+    message = Message.objects.create(**prepared.row, **numbers)
+    return message.pk, last_seq, last_staff_seq, customer_id, status
+
+
+def _stored(prepared: _Prepared, found: tuple) -> tuple[Message, _Numbered]:
+    """The Message and its numbers from the statement's row (no query to read it back)."""
+    pk, last_seq, last_staff_seq, customer_id, status = found
+    numbered = _Numbered(last_seq if prepared.public else None, last_staff_seq, customer_id, status)
+    message = Message(pk=pk, seq=numbered.seq, staff_seq=numbered.staff_seq, **prepared.row)
+    if prepared.author is not None:
+        message.author = prepared.author
+    return message, numbered
+
+
+def _one_statement():
+    """No transaction of our own around a lone _store on PostgreSQL in autocommit (its single statement is
+    atomic; BEGIN and COMMIT would be two more round trips per message). Inside a caller's transaction, a
+    savepoint, so that a refused insert (a retried client_msg_id) does not abort the caller's work; SQLite
+    needs a transaction for its two statements."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return nullcontext()
+    return transaction.atomic()
+
+
+def _store(conversation_id: int, **fields) -> tuple[Message, _Numbered] | None:
+    """Number and insert one message; broadcast it after the commit. None if `guard` does not hold.
+
+    On PostgreSQL this is a single statement, so it needs no transaction of its own (see _one_statement)."""
+    prepared = _prepare(conversation_id, **fields)
+    insert = _number_and_insert if connection.vendor == "postgresql" else _number_then_insert
+    found = insert(prepared)
+    if found is None:
+        return None
+    message, numbered = _stored(prepared, found)
     waiting = numbered.status == Conversation.Status.WAITING
     transaction.on_commit(lambda: broadcast.message_stored(message, customer_id=numbered.customer_id, waiting=waiting))
     return message, numbered
@@ -185,16 +257,59 @@ def customer_message_post(
         "body": body,
         "client_msg_id": client_msg_id,
     }
+    guard = {"customer_id": customer.pk, "open": True}
     try:
-        with transaction.atomic():
-            if conversation_id is None:
+        if conversation_id is None:
+            with transaction.atomic():
                 conversation_id = _open_conversation_locked(customer, locale=locale, first_words=body).pk
-            stored = _store(conversation_id, guard={"customer_id": customer.pk, "open": True}, **fields)
+                stored = _store(conversation_id, guard=guard, **fields)
+        else:
+            with _one_statement():
+                stored = _store(conversation_id, guard=guard, **fields)
     except IntegrityError:
         stored = None  # the client_msg_id is taken: a retry of a message already stored (checked below)
     if stored is not None:
         return Posted(stored[0], created=True)
     return _retry_or_refusal(client_msg_id, customer=customer, agent=None, conversation_id=conversation_id)
+
+
+async def customer_message_store(
+    *, customer: Customer, conversation_id: int | None, client_msg_id: uuid.UUID, body: str
+) -> Posted | None:
+    """The hot path of the customer's socket: a message into their open conversation, as the same one statement,
+    run from the event loop on helpdesk.asyncdb (no thread hop). None when this path does not apply — no
+    conversation yet, a retry or a refusal, not PostgreSQL: then call customer_message_post, which decides.
+
+    Broadcasts like _store (this statement committed on its own); the caller sends them (chat.broadcast.outbox).
+    """
+    if conversation_id is None or not asyncdb.available():
+        return None
+    body = _check_body(body, Message.Kind.TEXT)
+    prepared = _prepare(
+        conversation_id,
+        kind=Message.Kind.TEXT,
+        author_role=Message.AuthorRole.CUSTOMER,
+        author=None,
+        author_name=customer.display_name,
+        body=body,
+        client_msg_id=client_msg_id,
+        guard={"customer_id": customer.pk, "open": True},
+    )
+    try:
+        found = await asyncdb.fetchone(*_store_statement(prepared))
+    except IntegrityError:
+        return None  # the client_msg_id is taken: customer_message_post tells a retry from a clash
+    if found is None:
+        return None
+    message, numbered = _stored(prepared, found)
+    if numbered.status == Conversation.Status.WAITING:
+        # The queue shows the customer's latest words: rebuilding it reads the database, on a thread.
+        await database_sync_to_async(broadcast.message_stored, thread_sensitive=False)(
+            message, customer_id=numbered.customer_id, waiting=True
+        )
+    else:
+        broadcast.message_stored(message, customer_id=numbered.customer_id, waiting=False)
+    return Posted(message, created=True)
 
 
 def _retry_or_refusal(
@@ -227,7 +342,7 @@ def agent_message_post(
     # Any staff member may leave a note (a supervisor coaching the agent); only the assignee replies.
     guard = {} if kind == Message.Kind.NOTE else {"assignee_id": agent.pk, "open": True}
     try:
-        with transaction.atomic():
+        with _one_statement():
             stored = _store(
                 conversation_id,
                 kind=kind,
@@ -249,7 +364,7 @@ def system_message_post(
     *, conversation_id: int, body: str, payload: dict | None = None, kind: str = Message.Kind.SYSTEM
 ) -> Message:
     """A message from the helpdesk itself (joins, walkthrough cards). Customers see it."""
-    with transaction.atomic():
+    with _one_statement():
         stored = _store(
             conversation_id,
             kind=kind,

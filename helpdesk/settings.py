@@ -107,21 +107,24 @@ REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Redis pub/sub with local delivery and batched publishes (helpdesk/channel_layer.py says why; the
+            # figures against channels_redis's default layer are in docs/BENCHMARKS.md, which can select that one
+            # here to compare: channels_redis.core.RedisChannelLayer).
+            "BACKEND": envstr("HELPDESK_CHANNEL_BACKEND", "helpdesk.channel_layer.RedisPubSubChannelLayer"),
             "CONFIG": {
-                # redis-py 8 times every read out after 5 s by default, as long as channels_redis blocks
-                # (BZPOPMIN, 5 s) waiting for a socket's next message: idle sockets crashed and closed.
                 "hosts": [
-                    # redis-py's pool raises (not waits) when full; 10,000 sockets joining and leaving groups at
-                    # once need more than its default 100 (measured in bench/idle.py).
                     {
                         "address": REDIS_URL,
+                        # redis-py 8 times reads out after 5 s by default; the core layer blocks longer than that.
                         "socket_timeout": 15,
                         "socket_connect_timeout": 5,
+                        # redis-py's pool raises (not waits) when full; bursts of thousands of sockets joining
+                        # and leaving need more than its default 100 (measured in bench/idle.py).
                         "max_connections": envint("HELPDESK_REDIS_MAX_CONNECTIONS", 2000),
                     }
                 ],
                 "prefix": envstr("HELPDESK_CHANNEL_PREFIX", "helpdesk"),
+                # Used by the core layer only.
                 "capacity": 1000,
                 "expiry": 30,
             },

@@ -211,13 +211,41 @@ def test_an_ended_chat_cannot_be_written_to_and_a_new_send_opens_a_new_one(custo
     assert fresh.pk != conversation.pk and fresh.status == "waiting"
 
 
-def test_posting_a_message_is_a_short_transaction(customer, alice):
-    """The hot path: number + insert in one transaction, no read-before-write."""
+def test_posting_a_message_is_one_statement(customer, alice):
+    """The hot path: numbering and insert in one statement (UPDATE … RETURNING feeding the INSERT), no
+    read-before-write."""
     conversation = _active(customer, alice)
     with CaptureQueriesContext(connection) as queries:
-        services.customer_message_post(
+        posted = services.customer_message_post(
             customer=customer, conversation_id=conversation.pk, client_msg_id=uuid.uuid4(), body="fast"
         )
-    statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
-    assert statements.count("UPDATE") == 1 and statements.count("INSERT") == 1
-    assert "SELECT" not in statements
+    sql = [q["sql"] for q in queries.captured_queries if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(sql) == 1
+    assert sql[0].startswith("WITH n AS (UPDATE") and "INSERT INTO chat_message" in sql[0]
+    stored = Message.objects.get(pk=posted.message.pk)
+    assert (stored.seq, stored.staff_seq, stored.body) == (posted.message.seq, posted.message.staff_seq, "fast")
+    conversation.refresh_from_db()
+    assert (conversation.last_seq, conversation.preview) == (stored.seq, "fast")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_insert_in_autocommit_takes_no_number(customer, alice):
+    """Outside any transaction (as the sockets call it) the numbering and the insert stand or fall together:
+    a retried client_msg_id leaves no gap in either numbering, and the next message takes the next number."""
+    conversation = _active(customer, alice)
+    assert not connection.in_atomic_block
+    first_id = uuid.uuid4()
+    first = services.customer_message_post(
+        customer=customer, conversation_id=conversation.pk, client_msg_id=first_id, body="one"
+    )
+    again = services.customer_message_post(
+        customer=customer, conversation_id=conversation.pk, client_msg_id=first_id, body="one"
+    )
+    assert (again.created, again.message.pk) == (False, first.message.pk)
+    second = services.customer_message_post(
+        customer=customer, conversation_id=conversation.pk, client_msg_id=uuid.uuid4(), body="two"
+    )
+    assert second.message.seq == first.message.seq + 1
+    assert second.message.staff_seq == first.message.staff_seq + 1
+    conversation.refresh_from_db()
+    assert (conversation.last_seq, conversation.last_staff_seq) == (second.message.seq, second.message.staff_seq)
