@@ -5,6 +5,7 @@ The numbers and tables are generated; the explanations come from bench/analysis.
 
 from bench import svg
 from bench.env import ROOT
+from bench.report_workers import workers_section
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 PLOTS = ROOT / "docs" / "bench"
@@ -346,6 +347,7 @@ SECTIONS = [
     ("search", search_section),
     ("inbox", inbox_section),
     ("txid", txid_section),
+    ("workers", workers_section),
 ]
 
 
