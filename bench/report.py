@@ -5,6 +5,7 @@ The numbers and tables are generated; the explanations come from bench/analysis.
 
 from bench import svg
 from bench.env import ROOT
+from bench.report_workers import workers_section
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 PLOTS = ROOT / "docs" / "bench"
@@ -225,6 +226,7 @@ def search_section(r: dict) -> list[str]:
     generated = (
         f"generated in {r['generated_s']:.0f} s this run" if r.get("generated_s") else "kept from an earlier run"
     )
+    cap = r.get("count_cap")
     lines = [
         "## History search",
         "",
@@ -234,14 +236,21 @@ def search_section(r: dict) -> list[str]:
         "",
         f"All queries: p50 {ms(r['all']['p50'])}, p95 {ms(r['all']['p95'])}, p99 {ms(r['all']['p99'])}.",
         "",
-        "| query | conversations matched | page p50 | of which: rows | of which: count |",
-        "|---|---|---|---|---|",
     ]
+    if cap:
+        lines += [
+            f"The pager counts at most {cap:,} conversations (`HELPDESK_HISTORY_COUNT_CAP`; the page then says "
+            f'"{cap:,}+"). The last column is the count of every match, which the pager ran before the cap, '
+            "measured in the same run (medians of 5).",
+            "",
+        ]
+    head = "| query | conversations matched | page p50 | of which: rows | of which: count |"
+    lines += [head + (" count without the cap |" if cap else ""), "|---|---|---|---|---|" + ("---|" if cap else "")]
     for query, q in r["queries"].items():
-        lines.append(
-            f"| {query.replace('|', '/')} | {q['hits']:,} | {ms(q['p50'])} | {ms(q.get('page_ms'))} | "
-            f"{ms(q.get('count_ms'))} |"
-        )
+        hits = f"{cap:,}+ ({q['uncapped_hits']:,})" if q.get("capped") else f"{q['hits']:,}"
+        line = f"| {query.replace('|', '/')} | {hits} | {ms(q['p50'])} | {ms(q.get('page_ms'))} | "
+        line += f"{ms(q.get('count_ms'))} |"
+        lines.append(line + (f" {ms(q.get('uncapped_count_ms'))} |" if cap else ""))
     return [*lines, ""]
 
 
@@ -346,6 +355,7 @@ SECTIONS = [
     ("search", search_section),
     ("inbox", inbox_section),
     ("txid", txid_section),
+    ("workers", workers_section),
 ]
 
 

@@ -117,6 +117,12 @@ def txid() -> dict:
     return txid_bench.measure()
 
 
+def workers() -> dict:
+    from bench import workers as workers_bench
+
+    return workers_bench.measure()
+
+
 def pnl() -> dict:
     """The P&L explainer's own benchmark (bench/pnl_bench.py, written by its engineer), if present."""
     script = ROOT / "bench" / "pnl_bench.py"
@@ -135,6 +141,7 @@ STEPS = {
     "inbox": inbox,
     "search": search,
     "txid": txid,
+    "workers": workers,
     "pnl": pnl,
 }
 

@@ -8,6 +8,7 @@ Usage: python -m bench.search OUT.json
 import json
 import os
 import random
+import statistics
 import sys
 import time
 
@@ -122,33 +123,46 @@ def generate(rows: int) -> float:
     return time.monotonic() - started
 
 
-def split_timing(queryset) -> dict:
-    """Where a page's time goes: the 25 rows shown, and the count of every match (for the pager)."""
-    started = time.perf_counter()
-    list(queryset[:25])
-    page_ms = (time.perf_counter() - started) * 1000
-    started = time.perf_counter()
-    queryset.count()
-    return {"page_ms": page_ms, "count_ms": (time.perf_counter() - started) * 1000}
+def median_ms(call) -> float:
+    samples = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def split_timing(queryset, cap: int) -> dict:
+    """Where a page's time goes: the 25 rows shown, the pager's capped count, and (for comparison) the count of
+    every match, which the pager ran before it was capped."""
+    from supervisor.paging import CappedPaginator
+
+    return {
+        "page_ms": median_ms(lambda: list(queryset[:25])),
+        "count_ms": median_ms(lambda: CappedPaginator(queryset, 25, cap=cap).count),
+        "uncapped_count_ms": median_ms(queryset.count),
+        "uncapped_hits": queryset.count(),
+    }
 
 
 def measure() -> dict:
-    from django.core.paginator import Paginator
+    from django.conf import settings
 
     from accounts.models import Role
     from accounts.services import staff_upsert
     from chat.models import Message
     from supervisor import selectors
+    from supervisor.paging import capped_page
 
     existing = Message.objects.count()
     generated_s = generate(ROWS - existing) if existing < ROWS * 0.99 else None
     supervisor, _ = staff_upsert(email="bench-supervisor@bench.test", password=None, role=Role.SUPERVISOR)
-    times, per_query = [], {}
+    times, per_query, cap = [], {}, settings.HISTORY_COUNT_CAP
     for query in QUERIES:
         samples = []
         for _ in range(ROUNDS):
             started = time.perf_counter()
-            page = Paginator(selectors.history(supervisor, {"q": query}), 25).get_page(1)
+            page = capped_page(selectors.history(supervisor, {"q": query}), 1, per_page=25, cap=cap)
             rows = list(page.object_list)
             total = page.paginator.count
             samples.append((time.perf_counter() - started) * 1000)
@@ -157,13 +171,15 @@ def measure() -> dict:
             "p50": sorted(samples)[len(samples) // 2],
             "max": max(samples),
             "hits": total,
+            "capped": page.paginator.is_capped,
             "shown": len(rows),
-            **split_timing(selectors.history(supervisor, {"q": query})),
+            **split_timing(selectors.history(supervisor, {"q": query}), cap),
         }
     from bench.stats import summary
 
     return {
         "messages": Message.objects.count(),
+        "count_cap": cap,
         "generated_s": generated_s,
         "all": summary(times),
         "queries": per_query,

@@ -64,43 +64,51 @@ def wall(chains: list[Chain], tx_hash: str) -> float:
     return elapsed
 
 
+def start_chains(procs: list, log) -> list[Chain]:
+    """One anvil node per chain id in CHAIN_IDS, on free loopback ports; each Popen is appended to `procs`."""
+    chains = []
+    for key, chain_id in CHAIN_IDS.items():
+        port = free_port()
+        procs.append(
+            subprocess.Popen(
+                [str(ANVIL), "--chain-id", str(chain_id), "--port", str(port), "--silent"],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        )
+        wait_port(port, procs[-1])
+        chains.append(chain(key, f"http://127.0.0.1:{port}"))
+    return chains
+
+
+def behind_delay(procs: list, target: Chain, delay_s: float) -> Chain:
+    """The same chain, reached through bench/delay_proxy.py: every request waits `delay_s` (a distant node)."""
+    port = free_port()
+    procs.append(
+        subprocess.Popen(
+            [PYTHON, "-m", "bench.delay_proxy", str(port), target.rpc_urls[0].rsplit(":", 1)[1], str(delay_s)],
+            cwd=ROOT,
+        )
+    )
+    wait_port(port, procs[-1])
+    return replace(target, rpc_urls=(f"http://127.0.0.1:{port}",))
+
+
+def send_native(url: str) -> str:
+    """A mined transfer between anvil's unlocked accounts; returns its hash."""
+    return rpc(url, "eth_sendTransaction", [{"from": ACCOUNT_0, "to": ACCOUNT_1, "value": hex(10**17)}])
+
+
 def measure() -> dict:
     if not ANVIL.exists():
         return {"skipped": "anvil is not installed (npm ci)"}
-    procs, chains = [], []
+    procs = []
     log = open(OUT / "anvil.log", "a")  # noqa: SIM115
     try:
-        for key, chain_id in CHAIN_IDS.items():
-            port = free_port()
-            procs.append(
-                subprocess.Popen(
-                    [str(ANVIL), "--chain-id", str(chain_id), "--port", str(port), "--silent"],
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-            wait_port(port, procs[-1])
-            chains.append(chain(key, f"http://127.0.0.1:{port}"))
+        chains = start_chains(procs, log)
         delayed = next(c for c in chains if c.key == DELAYED)
-        proxy_port = free_port()
-        procs.append(
-            subprocess.Popen(
-                [
-                    PYTHON,
-                    "-m",
-                    "bench.delay_proxy",
-                    str(proxy_port),
-                    delayed.rpc_urls[0].rsplit(":", 1)[1],
-                    str(DELAY_S),
-                ],
-                cwd=ROOT,
-            )
-        )
-        wait_port(proxy_port, procs[-1])
-        tx_hash = rpc(
-            delayed.rpc_urls[0], "eth_sendTransaction", [{"from": ACCOUNT_0, "to": ACCOUNT_1, "value": hex(10**17)}]
-        )
-        chains = [replace(c, rpc_urls=(f"http://127.0.0.1:{proxy_port}",)) if c is delayed else c for c in chains]
+        tx_hash = send_native(delayed.rpc_urls[0])
+        chains = [behind_delay(procs, c, DELAY_S) if c is delayed else c for c in chains]
         wall(chains, tx_hash)  # warm imports and connections
         singles = {c.key: statistics.median(wall([c], tx_hash) for _ in range(3)) for c in chains}
         together = [wall(chains, tx_hash) for _ in range(ROUNDS)]

@@ -233,6 +233,8 @@ CHAT_MAX_BODY = envint("HELPDESK_CHAT_MAX_BODY", 8000)
 CHAT_RATE_PER_10S = envint("HELPDESK_CHAT_RATE_PER_10S", 30)  # frames a socket may send in 10 s
 CHAT_REPLAY_LIMIT = envint("HELPDESK_CHAT_REPLAY_LIMIT", 5000)
 CHAT_AUTO_OFFER = envbool("HELPDESK_AUTO_OFFER", True)  # invite an agent; never assigns
+# The history pager counts at most this many conversations ("1,000+"): a common word must not read every match.
+HISTORY_COUNT_CAP = envint("HELPDESK_HISTORY_COUNT_CAP", 1000)
 CHAINS_FILE = envstr("HELPDESK_CHAINS_FILE", str(BASE_DIR / "recovery" / "chains.default.toml"))
 # Origins of exchange pages allowed to embed the widget (frame-ancestors of the widget page).
 WIDGET_EMBED_ORIGINS = envlist("HELPDESK_WIDGET_ORIGINS", "'self'")

@@ -1,6 +1,6 @@
 """Thin views: parse, authorise, call a selector or a service, render."""
 
-from django.core.paginator import Paginator
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -8,6 +8,7 @@ from chat.models import Conversation, Satisfaction
 from supervisor import exports, recovery_link, selectors
 from supervisor.access import staff_required
 from supervisor.forms import HistoryFilterForm
+from supervisor.paging import capped_page
 from supervisor.timeline import transcript_entries
 
 PAGE_SIZE = 25
@@ -22,7 +23,7 @@ def history(request):
         form.is_valid()  # an invalid field is reported beside itself; the valid ones still filter
         filters = form.cleaned_data
     conversations = selectors.history(request.user, filters)
-    page = Paginator(conversations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = capped_page(conversations, request.GET.get("page"), per_page=PAGE_SIZE, cap=settings.HISTORY_COUNT_CAP)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
