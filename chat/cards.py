@@ -7,23 +7,24 @@ from django.utils.translation import gettext as _
 from chat.models import Conversation
 
 
-def _customer_language(conversation: Conversation):
+def customer_language(conversation: Conversation):
+    """Whatever the agent reads, a chat's cards and lines are written (and stored) in the customer's language."""
     return translation.override(conversation.locale or conversation.customer.locale or "en")
 
 
 def joined_line(conversation: Conversation, name: str) -> str:
     """The system line a customer reads when a person takes their chat, in the customer's language."""
-    with _customer_language(conversation):
+    with customer_language(conversation):
         return _("%(name)s joined the chat.") % {"name": name}
 
 
 def ended_line(conversation: Conversation, name: str) -> str:
-    with _customer_language(conversation):
+    with customer_language(conversation):
         return _("%(name)s ended the chat.") % {"name": name}
 
 
 def survey_card(conversation: Conversation) -> dict:
-    with _customer_language(conversation):
+    with customer_language(conversation):
         return {
             "type": "survey.heard",
             "title": _("Did you feel heard?"),

@@ -17,7 +17,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import DatabaseError
 
-from chat import access, broadcast, selectors, services
+from chat import access, broadcast, errors, selectors, services
 from chat.frames import Audience, error_frame, message_frame
 from chat.services import ChatError
 
@@ -281,6 +281,11 @@ class WidgetConsumer(ChatConsumer):
         self.customer = None
         self.locale = ""
         await super().connect()
+
+    async def send_error(self, code: str, detail: str, **extra) -> None:
+        # The widget shows `detail` to the customer: say it in the socket's language (chat/errors.py).
+        locale = self.locale or (self.customer.locale if self.customer else "")
+        await super().send_error(code, errors.customer_detail(code, detail, locale), **extra)
 
     async def receive(self, text_data=None, bytes_data=None):
         if self.customer is None:

@@ -6,6 +6,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tickets.models import Customer
 
@@ -92,15 +93,17 @@ class ChainFinding(models.Model):
 class RecoveryCase(models.Model):
     """A request to recover funds that reached one of our addresses on the wrong chain."""
 
+    # Labels are marked (not translated) here: staff pages show them in English, a customer's card in the
+    # conversation's language (recovery.walkthrough._case_title).
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        UNDER_REVIEW = "under_review", "Under review"
-        AWAITING_CUSTOMER = "awaiting_customer", "Awaiting the customer"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        PROCESSING = "processing", "Processing"
-        COMPLETED_CREDITED = "completed_credited", "Completed: credited"
-        COMPLETED_REFUNDED = "completed_refunded", "Completed: refunded"
+        SUBMITTED = "submitted", gettext_noop("Submitted")
+        UNDER_REVIEW = "under_review", gettext_noop("Under review")
+        AWAITING_CUSTOMER = "awaiting_customer", gettext_noop("Awaiting the customer")
+        APPROVED = "approved", gettext_noop("Approved")
+        REJECTED = "rejected", gettext_noop("Rejected")
+        PROCESSING = "processing", gettext_noop("Processing")
+        COMPLETED_CREDITED = "completed_credited", gettext_noop("Completed: credited")
+        COMPLETED_REFUNDED = "completed_refunded", gettext_noop("Completed: refunded")
 
     lookup = models.ForeignKey(Lookup, on_delete=models.PROTECT, related_name="cases")
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="recovery_cases")

@@ -1,10 +1,17 @@
 """Reads shared by the task, the command, the walkthrough and the pages."""
 
+from dataclasses import fields
+
+from django.utils import translation
+from django.utils.translation import gettext
+
 from accounts.models import User
+from chat.cards import customer_language
 from chat.models import Conversation
 from recovery.chains import Registry
 from recovery.models import ChainFinding, Lookup, RecoveryCase
-from recovery.verdicts import MISCONFIGURED, UNKNOWN
+from recovery.txid import parse_txid
+from recovery.verdicts import MISCONFIGURED, UNKNOWN, ChainAnswer, Decision, classify, explain
 from tickets.models import Customer, DepositAddress, TimelineEvent
 
 S = RecoveryCase.Status
@@ -87,8 +94,32 @@ def progress_blocks(lookup: Lookup, registry: Registry) -> list[dict]:
         items.append({"key": chain.key, "label": chain.name, "state": state})
     blocks: list[dict] = [{"progress": items}]
     if lookup.status == Lookup.Status.DONE:
-        blocks.append({"text": "Every network has been checked." if lookup.tx_hash else lookup.explanation})
+        blocks.append(
+            {
+                "text": gettext("Every network has been checked.")
+                if lookup.tx_hash
+                else lookup_words(lookup, registry)[0]
+            }
+        )
     return blocks
+
+
+def conversation_language(conversation_id: int | None):
+    """Recovery's cards belong to a chat: they speak its customer's language, whoever posts or reads them."""
+    conversation = Conversation.objects.select_related("customer").filter(pk=conversation_id).first()
+    return customer_language(conversation) if conversation else translation.override("en")
+
+
+def lookup_words(lookup: Lookup, registry: Registry) -> tuple[str, str]:
+    """(explanation, next steps) of a finished lookup in the active language.
+
+    The lookup stores them in English (staff pages, `lookup_tx --json`); the same pure `explain` words them again
+    from what was pasted and what each chain answered, so nothing new needs storing."""
+    parsed = parse_txid(lookup.txid_input, registry.explorer_hosts())
+    names = {f.name for f in fields(ChainAnswer)} & {f.name for f in ChainFinding._meta.concrete_fields}
+    answers = [ChainAnswer(**{name: getattr(f, name) for name in names}) for f in findings_of(lookup)]
+    decision = Decision(lookup.verdict, classify(parsed, answers, registry).finding)
+    return explain(decision, parsed, answers, registry)
 
 
 def lookup_found(lookup: Lookup) -> ChainFinding | None:

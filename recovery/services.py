@@ -8,7 +8,8 @@ from dataclasses import asdict
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from chat import broadcast
@@ -26,7 +27,8 @@ FINDING_FIELDS = [f.name for f in ChainFinding._meta.get_fields() if f.concrete 
 
 
 class RecoveryError(Exception):
-    """A refusal the caller can show: `code` is stable, `detail` is plain words."""
+    """A refusal the caller can show: `code` is stable, `detail` is plain English words; the views say them in the
+    reader's language (details marked with gettext_noop have translations)."""
 
     def __init__(self, code: str, detail: str):
         super().__init__(detail)
@@ -78,7 +80,7 @@ def lookup_retry(*, lookup_id: int, actor: User | None = None, actor_role: str |
     with transaction.atomic():
         lookup = Lookup.objects.select_for_update().get(pk=lookup_id)
         if not lookup.tx_hash:
-            raise RecoveryError("not_lookable", "there is no transaction hash to look up")
+            raise RecoveryError("not_lookable", gettext_noop("there is no transaction hash to look up"))
         if lookup.status != Lookup.Status.DONE:
             return lookup  # already queued or running
         lookup.status, lookup.verdict, lookup.finished_at = Lookup.Status.QUEUED, "", None
@@ -129,7 +131,8 @@ def finding_store(*, lookup: Lookup, answer: ChainAnswer) -> ChainFinding:
 
 def _finish(lookup: Lookup, decision: Decision, parsed, answers: list[ChainAnswer], registry) -> None:
     lookup.verdict = decision.verdict
-    lookup.explanation, lookup.next_steps = explain(decision, parsed, answers, registry)
+    with translation.override("en"):  # stored for staff, the command and JSON; customers get theirs re-worded
+        lookup.explanation, lookup.next_steps = explain(decision, parsed, answers, registry)
     lookup.status = Lookup.Status.DONE
     lookup.finished_at = timezone.now()
     lookup.save(update_fields=["verdict", "explanation", "next_steps", "status", "finished_at"])
@@ -150,11 +153,13 @@ def _push_progress(lookup_id: int) -> None:
     lookup = Lookup.objects.get(pk=lookup_id)
     if lookup.conversation_id is None:
         return
+    with selectors.conversation_language(lookup.conversation_id):
+        blocks = selectors.progress_blocks(lookup, chain_registry.registry())
     frame = {
         "type": "card_update",
         "conversation": lookup.conversation_id,
         "card": f"lookup-{lookup.pk}",
-        "blocks": selectors.progress_blocks(lookup, chain_registry.registry()),
+        "blocks": blocks,
     }
     broadcast.frame_to_conversation(lookup.conversation_id, frame, customer=True)
 
@@ -192,9 +197,9 @@ TRANSITIONS: dict[str, list[str]] = {
 def case_open(*, lookup: Lookup, actor: User | None = None, actor_role: str | None = None) -> RecoveryCase:
     """Open a case for a recoverable verdict. Opening twice for one lookup returns the open case."""
     if lookup.verdict not in Verdict.RECOVERABLE:
-        raise RecoveryError("not_recoverable", "a recovery case is only opened for a recoverable verdict")
+        raise RecoveryError("not_recoverable", gettext_noop("a recovery case is only opened for a recoverable verdict"))
     if lookup.customer_id is None or lookup.conversation_id is None:
-        raise RecoveryError("no_conversation", "a recovery case belongs to a customer's conversation")
+        raise RecoveryError("no_conversation", gettext_noop("a recovery case belongs to a customer's conversation"))
     with transaction.atomic():
         Lookup.objects.select_for_update().get(pk=lookup.pk)
         existing = RecoveryCase.objects.filter(lookup=lookup).first()
@@ -224,9 +229,9 @@ def case_transition(
         if to_status not in TRANSITIONS.get(case.status, []):
             raise RecoveryError("bad_transition", f"a case that is {case.status} cannot become {to_status}")
         if to_status == S.AWAITING_CUSTOMER and not (fee_quote.strip() and timeline_text.strip()):
-            raise RecoveryError("quote_required", "tell the customer the fee and how long it takes")
+            raise RecoveryError("quote_required", gettext_noop("tell the customer the fee and how long it takes"))
         if to_status == S.REJECTED and not note.strip():
-            raise RecoveryError("reason_required", "say why the case is rejected")
+            raise RecoveryError("reason_required", gettext_noop("say why the case is rejected"))
         previous = case.status
         case.status = to_status
         case.fee_quote = fee_quote.strip()[:80] or case.fee_quote

@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from django.utils.translation import gettext, gettext_noop
+
 EVM_HASH_RE = re.compile(r"^0x[0-9a-fA-F]{64}$")
 BARE_HEX_RE = re.compile(r"^[0-9a-fA-F]{64}$")
 EVM_ADDRESS_RE = re.compile(r"^0x[0-9a-fA-F]{40}$")
@@ -62,31 +64,33 @@ class ParsedInput:
 
 
 ADVICE = {
-    Format.EVM_HASH: "This looks like a transaction hash (TXID) on an EVM network. We will check every network.",
-    Format.BARE_HEX: (
+    Format.EVM_HASH: gettext_noop(
+        "This looks like a transaction hash (TXID) on an EVM network. We will check every network."
+    ),
+    Format.BARE_HEX: gettext_noop(
         "This is a 64-character transaction hash without the 0x prefix. It may be from an EVM network "
         "(we will check them all) or from Tron or Bitcoin, which an agent checks by hand."
     ),
-    Format.EXPLORER_URL: "This is a link to a block explorer; we took the transaction hash from it.",
-    Format.NON_EVM_URL: (
-        "This link is to a {network} explorer. Automatic checks cover EVM networks only; an agent will look at "
+    Format.EXPLORER_URL: gettext_noop("This is a link to a block explorer; we took the transaction hash from it."),
+    Format.NON_EVM_URL: gettext_noop(
+        "This link is to a %(network)s explorer. Automatic checks cover EVM networks only; an agent will look at "
         "this transaction by hand."
     ),
-    Format.SOLANA_SIGNATURE: (
+    Format.SOLANA_SIGNATURE: gettext_noop(
         "This looks like a Solana transaction signature. Automatic checks cover EVM networks only; an agent "
         "will look at it by hand."
     ),
-    Format.EVM_ADDRESS: (
+    Format.EVM_ADDRESS: gettext_noop(
         "This is a wallet address, not a transaction ID. A TXID is longer (0x followed by 64 characters). "
         "Open the transfer in your wallet's history or in the exchange's withdrawal record and copy its "
         "'TxID' or 'Transaction hash'."
     ),
-    Format.OTHER_ADDRESS: (
-        "This looks like a {network} address, not a transaction ID. Open the transfer in your wallet's history "
+    Format.OTHER_ADDRESS: gettext_noop(
+        "This looks like a %(network)s address, not a transaction ID. Open the transfer in your wallet's history "
         "and copy its 'TxID' or 'Transaction hash'."
     ),
-    Format.EMPTY: "Paste the transaction ID (TXID) of your transfer.",
-    Format.GARBAGE: (
+    Format.EMPTY: gettext_noop("Paste the transaction ID (TXID) of your transfer."),
+    Format.GARBAGE: gettext_noop(
         "We could not recognise this as a transaction ID. A TXID usually starts with 0x followed by 64 letters "
         "and digits. Copy it from your wallet's history or the exchange's withdrawal record, or paste the "
         "explorer link."
@@ -143,6 +147,15 @@ def _parse_url(text: str, explorer_hosts: dict[str, str]) -> ParsedInput:
     return inner
 
 
+def advice_text(parsed: ParsedInput) -> str:
+    """The advice in the active language (`parsed.advice` is the English, for logs, the command and staff)."""
+    return gettext(ADVICE[parsed.input_format]) % {"network": _network(parsed.network_hint)}
+
+
+def _network(hint: str) -> str:
+    return hint.capitalize() if hint else "non-EVM"
+
+
 def _parsed(input_format: str, **fields) -> ParsedInput:
-    advice = ADVICE[input_format].replace("{network}", (fields.get("network_hint") or "non-EVM").capitalize())
+    advice = ADVICE[input_format] % {"network": _network(fields.get("network_hint", ""))}
     return ParsedInput(input_format=input_format, advice=advice, **fields)

@@ -1,14 +1,17 @@
 """From what the chains answered to one verdict with stable codes, in plain words (docs/recovery.md).
 
-Pure functions: no database, no network. `classify` decides, `explain` words it.
+Pure functions: no database, no network. `classify` decides, `explain` words it in the active language (English
+when stored on the lookup, the customer's when a walkthrough card shows it: selectors.lookup_words).
 """
 
 from dataclasses import dataclass, field
 
-from recovery.chains import Registry
-from recovery.txid import Format, ParsedInput
+from django.utils.translation import gettext, gettext_noop
 
-NON_EVM_GUESS = "Tron, Bitcoin or another non-EVM network"
+from recovery.chains import Registry
+from recovery.txid import Format, ParsedInput, advice_text
+
+NON_EVM_GUESS = gettext_noop("Tron, Bitcoin or another non-EVM network")
 FOUND, NOT_FOUND, UNKNOWN, MISCONFIGURED = "found", "not_found", "unknown", "misconfigured"
 
 
@@ -100,64 +103,99 @@ def _verdict_for_found(answer: ChainAnswer, registry: Registry) -> str:
 
 TEXTS = {
     Verdict.CREDITED_NETWORK: (
-        "Your {asset} arrived at your deposit address on {chain}, the right network. This is a normal deposit.",
-        "It is credited once it has {required} confirmations (it has {confirmations}). If it still does not "
-        "show in your balance after that, tell us and we will check the crediting.",
+        gettext_noop(
+            "Your %(asset)s arrived at your deposit address on %(chain)s, the right network. This is a normal deposit."
+        ),
+        gettext_noop(
+            "It is credited once it has %(required)s confirmations (it has %(confirmations)s). If it still does not "
+            "show in your balance after that, tell us and we will check the crediting."
+        ),
     ),
     Verdict.WRONG_NETWORK_RECOVERABLE: (
-        "Your {asset} went to your deposit address, but on {chain} instead of {home}. The address is ours on "
-        "{chain} too, so the funds are not lost.",
-        "We can open a recovery case. An agent will review it and tell you the fee and how long it takes "
-        "before anything is done.",
+        gettext_noop(
+            "Your %(asset)s went to your deposit address, but on %(chain)s instead of %(home)s. The address is ours on "
+            "%(chain)s too, so the funds are not lost."
+        ),
+        gettext_noop(
+            "We can open a recovery case. An agent will review it and tell you the fee and how long it takes "
+            "before anything is done."
+        ),
     ),
     Verdict.WRONG_NETWORK_UNSUPPORTED: (
-        "Your {asset} went to your deposit address on {chain}, a network where we do not accept deposits "
-        "(your address is registered on {home}).",
-        "An agent will check whether these funds can be reached at all. Recovery on an unsupported network is "
-        "not always possible, and we will tell you honestly either way.",
+        gettext_noop(
+            "Your %(asset)s went to your deposit address on %(chain)s, a network where we do not accept deposits "
+            "(your address is registered on %(home)s)."
+        ),
+        gettext_noop(
+            "An agent will check whether these funds can be reached at all. Recovery on an unsupported network is "
+            "not always possible, and we will tell you honestly either way."
+        ),
     ),
     Verdict.UNSUPPORTED_TOKEN: (
-        "The transfer reached your deposit address on {chain}, but the token ({asset}) is not one we list, so "
-        "it is not credited automatically.",
-        "An agent can open a recovery case to review it. Some tokens cannot be recovered; you will get an "
-        "answer before any fee is charged.",
+        gettext_noop(
+            "The transfer reached your deposit address on %(chain)s, but the token (%(asset)s) is not one we list, so "
+            "it is not credited automatically."
+        ),
+        gettext_noop(
+            "An agent can open a recovery case to review it. Some tokens cannot be recovered; you will get an "
+            "answer before any fee is charged."
+        ),
     ),
     Verdict.SENT_TO_CONTRACT: (
-        "The {asset} was sent on {chain} to {to}, which is a smart contract, not your deposit address. "
-        "This often happens when a token's own contract address is pasted as the recipient.",
-        "Only the contract's owner could move these funds, if the contract allows it at all. An agent will "
-        "explain what can be tried.",
+        gettext_noop(
+            "The %(asset)s was sent on %(chain)s to %(to)s, which is a smart contract, not your deposit address. "
+            "This often happens when a token's own contract address is pasted as the recipient."
+        ),
+        gettext_noop(
+            "Only the contract's owner could move these funds, if the contract allows it at all. An agent will "
+            "explain what can be tried."
+        ),
     ),
     Verdict.NOT_OUR_ADDRESS: (
-        "The {asset} was sent on {chain} to {to}, which is not one of your deposit addresses with us.",
-        "Check the address you sent to. If it belongs to you or someone you know, they can return it. "
-        "We cannot move funds at addresses we do not control.",
+        gettext_noop(
+            "The %(asset)s was sent on %(chain)s to %(to)s, which is not one of your deposit addresses with us."
+        ),
+        gettext_noop(
+            "Check the address you sent to. If it belongs to you or someone you know, they can return it. "
+            "We cannot move funds at addresses we do not control."
+        ),
     ),
     Verdict.FAILED_TRANSACTION: (
-        "This transaction failed on {chain}: the network rejected it, so nothing was transferred (only the "
-        "network fee was spent).",
-        "Your funds are still in the wallet you sent from. You can try the transfer again.",
+        gettext_noop(
+            "This transaction failed on %(chain)s: the network rejected it, so nothing was transferred (only the "
+            "network fee was spent)."
+        ),
+        gettext_noop("Your funds are still in the wallet you sent from. You can try the transfer again."),
     ),
     Verdict.PENDING: (
-        "This transaction is on {chain} but not final yet ({confirmations} of {required} confirmations).",
-        "Wait a little: it is usually final within minutes. Check again later; nothing needs to be done now.",
+        gettext_noop(
+            "This transaction is on %(chain)s but not final yet (%(confirmations)s of %(required)s confirmations)."
+        ),
+        gettext_noop(
+            "Wait a little: it is usually final within minutes. Check again later; nothing needs to be done now."
+        ),
     ),
     Verdict.NOT_FOUND: (
-        "None of the networks we checked ({checked}) knows this transaction.",
-        "Check that you copied the whole TXID. If you sent from an exchange, the withdrawal may not be "
-        "broadcast yet; ask them for the TXID once it is.",
+        gettext_noop("None of the networks we checked (%(checked)s) knows this transaction."),
+        gettext_noop(
+            "Check that you copied the whole TXID. If you sent from an exchange, the withdrawal may not be "
+            "broadcast yet; ask them for the TXID once it is."
+        ),
     ),
     Verdict.INCOMPLETE: (
-        "We could not check every network: {unreachable} did not answer. The transaction was not found on the others.",
-        "Try again in a few minutes. Nothing is lost by waiting.",
+        gettext_noop(
+            "We could not check every network: %(unreachable)s did not answer. "
+            "The transaction was not found on the others."
+        ),
+        gettext_noop("Try again in a few minutes. Nothing is lost by waiting."),
     ),
     Verdict.NON_EVM: (
-        "This looks like a transaction on a network we cannot check automatically ({network}).",
-        "An agent will look it up by hand and tell you what happened.",
+        gettext_noop("This looks like a transaction on a network we cannot check automatically (%(network)s)."),
+        gettext_noop("An agent will look it up by hand and tell you what happened."),
     ),
     Verdict.INVALID_INPUT: (
-        "{advice}",
-        "Paste the TXID again when you have it; an agent can help you find it.",
+        "%(advice)s",  # not a msgid: the advice is translated on its own (txid.advice_text)
+        gettext_noop("Paste the TXID again when you have it; an agent can help you find it."),
     ),
 }
 
@@ -166,7 +204,7 @@ def explain(decision: Decision, parsed: ParsedInput, answers: list[ChainAnswer],
     """(explanation, next steps) in plain words."""
     explanation, next_steps = TEXTS[decision.verdict]
     values = _values(decision, parsed, answers, registry)
-    return explanation.format(**values), next_steps.format(**values)
+    return gettext(explanation) % values, gettext(next_steps) % values
 
 
 def _values(decision: Decision, parsed: ParsedInput, answers: list[ChainAnswer], registry: Registry) -> dict:
@@ -177,23 +215,21 @@ def _values(decision: Decision, parsed: ParsedInput, answers: list[ChainAnswer],
     return {
         "asset": _asset(answer),
         "chain": chain.name if chain else (answer.chain if answer else ""),
-        "home": home.name if home else "another network",
+        "home": home.name if home else gettext("another network"),
         "to": answer.to_address if answer else "",
         "confirmations": (answer.confirmations or 0) if answer else 0,
         "required": chain.confirmations if chain else 0,
-        "checked": ", ".join(c.name for c in registry.chains if c.key in {a.chain for a in answers}) or "none",
-        "unreachable": ", ".join(_name(registry, key) for key in unreachable) or "some networks",
-        "network": parsed.network_hint.capitalize()
-        if parsed.network_hint
-        else "Tron, Bitcoin or another non-EVM network",
-        "advice": parsed.advice,
+        "checked": ", ".join(c.name for c in registry.chains if c.key in {a.chain for a in answers}) or gettext("none"),
+        "unreachable": ", ".join(_name(registry, key) for key in unreachable) or gettext("some networks"),
+        "network": parsed.network_hint.capitalize() if parsed.network_hint else gettext(NON_EVM_GUESS),
+        "advice": advice_text(parsed),
     }
 
 
 def _asset(answer: ChainAnswer | None) -> str:
     if answer is None:
-        return "funds"
-    symbol = answer.asset_symbol or ("an unknown token" if answer.asset_kind == "erc20" else "coins")
+        return gettext("funds")
+    symbol = answer.asset_symbol or (gettext("an unknown token") if answer.asset_kind == "erc20" else gettext("coins"))
     return f"{answer.amount} {symbol}".strip() if answer.amount else symbol
 
 

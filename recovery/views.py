@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from django.http import JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from chat import access
+from chat import access, errors
 from chat.models import Conversation
 from recovery import chains as chain_registry
 from recovery import selectors, services, walkthrough
@@ -30,7 +32,7 @@ class Caller:
 class Refused(Exception):
     def __init__(self, status: int, code: str, detail: str):
         super().__init__(detail)
-        self.response = JsonResponse({"error": code, "detail": detail}, status=status)
+        self.response = JsonResponse({"error": code, "detail": gettext(detail)}, status=status)
 
 
 def _caller(request) -> Caller:
@@ -44,12 +46,12 @@ def _caller(request) -> Caller:
         return Caller(customer=access.customer_from_claims(claims))
     user = request.user
     if not user.is_authenticated or not user.is_agent:
-        raise Refused(401, "unauthorized", "sign in, or send the widget token")
+        raise Refused(401, "unauthorized", gettext_noop("sign in, or send the widget token"))
     if request.method == "POST":
         middleware = CsrfViewMiddleware(lambda req: None)
         middleware.process_request(request)
         if middleware.process_view(request, None, (), {}) is not None:
-            raise Refused(403, "csrf", "the CSRF token is missing or wrong; reload the page")
+            raise Refused(403, "csrf", gettext_noop("the CSRF token is missing or wrong; reload the page"))
     return Caller(agent=user)
 
 
@@ -72,34 +74,48 @@ def _json_body(request) -> dict:
     try:
         data = json.loads(request.body or b"{}")
     except ValueError as exc:
-        raise Refused(400, "bad_request", "send a JSON object") from exc
+        raise Refused(400, "bad_request", gettext_noop("send a JSON object")) from exc
     if not isinstance(data, dict):
-        raise Refused(400, "bad_request", "send a JSON object")
+        raise Refused(400, "bad_request", gettext_noop("send a JSON object"))
     return data
 
 
 def _endpoint(view):
-    """Turn refusals into JSON answers with the right status."""
+    """Turn refusals into JSON answers with the right status, in the reader's language (the widget shows them)."""
 
     def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Refused as refused:
-            return refused.response
-        except RecoveryError as exc:
-            status = 409 if exc.code in ("stale_step", "bad_transition") else 400
-            return JsonResponse({"error": exc.code, "detail": exc.detail}, status=status)
-        except ChainsFileError:
-            # The operator's file is wrong (`manage.py check` names it); the customer gets a calm answer.
-            detail = "transaction lookups are not available right now; an agent can help you"
-            return JsonResponse({"error": "lookups_unavailable", "detail": detail}, status=503)
+        with translation.override(_reader_language(request)):
+            try:
+                return view(request, *args, **kwargs)
+            except Refused as refused:
+                return refused.response
+            except RecoveryError as exc:
+                status = 409 if exc.code in ("stale_step", "bad_transition") else 400
+                return JsonResponse({"error": exc.code, "detail": gettext(exc.detail)}, status=status)
+            except ChainsFileError:
+                # The operator's file is wrong (`manage.py check` names it); the customer gets a calm answer.
+                detail = gettext("transaction lookups are not available right now; an agent can help you")
+                return JsonResponse({"error": "lookups_unavailable", "detail": detail}, status=503)
 
     wrapped.__name__ = view.__name__
     return wrapped
 
 
+def _reader_language(request) -> str:
+    """A customer reads the language of their widget token (as on the socket); an agent, the page's."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        try:
+            claims = access.verify_widget_token(header.removeprefix("Bearer ").strip())
+        except access.TokenError:
+            claims = {}  # an expired token: the browser's language (LocaleMiddleware) is the best guess
+        if language := errors.supported_language(claims.get("locale")):
+            return language
+    return translation.get_language() or "en"
+
+
 def _not_found() -> Refused:
-    return Refused(404, "not_found", "no such walkthrough, lookup or case")
+    return Refused(404, "not_found", gettext_noop("no such walkthrough, lookup or case"))
 
 
 @csrf_exempt  # checked by _caller for the session; a bearer token involves no cookie
@@ -114,7 +130,7 @@ def walkthrough_start(request):
         if not isinstance(conversation_id, int) or not Conversation.objects.filter(pk=conversation_id).exists():
             raise Refused(400, "bad_request", 'send {"conversation": <id>}')
         if not _may_act(caller, conversation_id):
-            raise Refused(403, "forbidden", "accept this conversation before starting a walkthrough")
+            raise Refused(403, "forbidden", gettext_noop("accept this conversation before starting a walkthrough"))
         started = walkthrough.walkthrough_start(agent=caller.agent, conversation_id=conversation_id)
     return JsonResponse(_walkthrough_json(started), status=201)
 
@@ -128,7 +144,7 @@ def walkthrough_answer(request, walkthrough_id: int):
     if found is None or not _may_see(caller, found.conversation_id):
         raise _not_found()
     if not _may_act(caller, found.conversation_id):
-        raise Refused(403, "forbidden", "accept this conversation before answering for the customer")
+        raise Refused(403, "forbidden", gettext_noop("accept this conversation before answering for the customer"))
     data = _json_body(request)
     if not isinstance(data.get("step"), str):
         raise Refused(400, "bad_request", 'send {"step": "...", "value": "..."}')
@@ -147,7 +163,8 @@ def lookup_blocks(request, lookup_id: int):
     lookup = Lookup.objects.filter(pk=lookup_id).first()
     if lookup is None or not _may_see(caller, lookup.conversation_id):
         raise _not_found()
-    blocks = selectors.progress_blocks(lookup, chain_registry.registry())
+    with selectors.conversation_language(lookup.conversation_id):  # the card's language, for either side
+        blocks = selectors.progress_blocks(lookup, chain_registry.registry())
     return JsonResponse({"blocks": blocks, "status": lookup.status, "verdict": lookup.verdict or None})
 
 

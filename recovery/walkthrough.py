@@ -7,10 +7,13 @@ progress per chain -> the result in plain words with explorer links -> next step
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from chat import services as chat_services
+from chat.cards import customer_language
 from chat.models import Conversation
 from recovery import chains as chain_registry
 from recovery import selectors, services
@@ -22,29 +25,36 @@ from tickets.models import Customer
 
 Step = Walkthrough.Step
 NOT_SURE = "not_sure"
+# Texts are marked here and translated where a card is built, in the conversation's language (_speaking): a card
+# is stored as posted. Staff pages show these titles in English (recovery/pages.py).
 RESULT_TITLES = {
-    Verdict.CREDITED_NETWORK: "Found: a normal deposit",
-    Verdict.WRONG_NETWORK_RECOVERABLE: "Found: sent on another network, and recoverable",
-    Verdict.WRONG_NETWORK_UNSUPPORTED: "Found: sent on a network we do not support",
-    Verdict.UNSUPPORTED_TOKEN: "Found: a token we do not list",
-    Verdict.SENT_TO_CONTRACT: "Found: sent to a contract",
-    Verdict.NOT_OUR_ADDRESS: "Found: sent to another address",
-    Verdict.FAILED_TRANSACTION: "The transaction failed",
-    Verdict.PENDING: "Not final yet",
-    Verdict.NOT_FOUND: "Not found on any network",
-    Verdict.INCOMPLETE: "Some networks did not answer",
-    Verdict.NON_EVM: "A network we check by hand",
-    Verdict.INVALID_INPUT: "That is not a transaction ID",
+    Verdict.CREDITED_NETWORK: gettext_noop("Found: a normal deposit"),
+    Verdict.WRONG_NETWORK_RECOVERABLE: gettext_noop("Found: sent on another network, and recoverable"),
+    Verdict.WRONG_NETWORK_UNSUPPORTED: gettext_noop("Found: sent on a network we do not support"),
+    Verdict.UNSUPPORTED_TOKEN: gettext_noop("Found: a token we do not list"),
+    Verdict.SENT_TO_CONTRACT: gettext_noop("Found: sent to a contract"),
+    Verdict.NOT_OUR_ADDRESS: gettext_noop("Found: sent to another address"),
+    Verdict.FAILED_TRANSACTION: gettext_noop("The transaction failed"),
+    Verdict.PENDING: gettext_noop("Not final yet"),
+    Verdict.NOT_FOUND: gettext_noop("Not found on any network"),
+    Verdict.INCOMPLETE: gettext_noop("Some networks did not answer"),
+    Verdict.NON_EVM: gettext_noop("A network we check by hand"),
+    Verdict.INVALID_INPUT: gettext_noop("That is not a transaction ID"),
 }
+DECLINED_NOTE = gettext_noop("The customer declined the fee.")
 CASE_TEXTS = {
-    RecoveryCase.Status.SUBMITTED: "Your recovery request is registered. An agent will review it.",
-    RecoveryCase.Status.UNDER_REVIEW: "An agent is reviewing your recovery request.",
-    RecoveryCase.Status.AWAITING_CUSTOMER: "We can recover your funds. Please read the fee and timing, then decide.",
-    RecoveryCase.Status.APPROVED: "You accepted. The recovery will start shortly.",
-    RecoveryCase.Status.REJECTED: "This recovery will not go ahead.",
-    RecoveryCase.Status.PROCESSING: "The recovery is in progress.",
-    RecoveryCase.Status.COMPLETED_CREDITED: "Done: the funds are credited to your account.",
-    RecoveryCase.Status.COMPLETED_REFUNDED: "Done: the funds were sent back to the address they came from.",
+    RecoveryCase.Status.SUBMITTED: gettext_noop("Your recovery request is registered. An agent will review it."),
+    RecoveryCase.Status.UNDER_REVIEW: gettext_noop("An agent is reviewing your recovery request."),
+    RecoveryCase.Status.AWAITING_CUSTOMER: gettext_noop(
+        "We can recover your funds. Please read the fee and timing, then decide."
+    ),
+    RecoveryCase.Status.APPROVED: gettext_noop("You accepted. The recovery will start shortly."),
+    RecoveryCase.Status.REJECTED: gettext_noop("This recovery will not go ahead."),
+    RecoveryCase.Status.PROCESSING: gettext_noop("The recovery is in progress."),
+    RecoveryCase.Status.COMPLETED_CREDITED: gettext_noop("Done: the funds are credited to your account."),
+    RecoveryCase.Status.COMPLETED_REFUNDED: gettext_noop(
+        "Done: the funds were sent back to the address they came from."
+    ),
 }
 
 
@@ -58,10 +68,10 @@ def walkthrough_start(*, customer: Customer | None = None, agent: User | None = 
         conversation_id = _customer_conversation(customer)
     conversation = Conversation.objects.select_related("customer").get(pk=conversation_id)
     if agent is not None and conversation.assignee_id != agent.pk and not agent.is_supervisor:
-        raise RecoveryError("not_assignee", "accept this conversation before starting a walkthrough")
+        raise RecoveryError("not_assignee", gettext_noop("accept this conversation before starting a walkthrough"))
     if not conversation.is_open:
-        raise RecoveryError("conversation_ended", "this conversation has ended")
-    with transaction.atomic():
+        raise RecoveryError("conversation_ended", gettext_noop("this conversation has ended"))
+    with transaction.atomic(), customer_language(conversation):
         Conversation.objects.select_for_update().get(pk=conversation.pk)
         active = Walkthrough.objects.filter(conversation_id=conversation.pk).exclude(step=Step.DONE).first()
         if active is not None:
@@ -70,15 +80,17 @@ def walkthrough_start(*, customer: Customer | None = None, agent: User | None = 
             conversation_id=conversation.pk, customer=conversation.customer, started_by=agent
         )
         services.walkthrough_event(walkthrough, "recovery.walkthrough_started", agent)
-        _post(walkthrough, _asset_card(walkthrough), "What did you send?")
+        _post(walkthrough, _asset_card(walkthrough), _("What did you send?"))
     return walkthrough
 
 
 def _customer_conversation(customer: Customer) -> int:
     import uuid
 
+    with translation.override(customer.locale or "en"):  # the customer's own first words, so their language
+        body = _("I sent funds on the wrong network.")
     posted = chat_services.customer_message_post(
-        customer=customer, conversation_id=None, client_msg_id=uuid.uuid4(), body="I sent funds on the wrong network."
+        customer=customer, conversation_id=None, client_msg_id=uuid.uuid4(), body=body
     )
     return posted.message.conversation_id
 
@@ -86,14 +98,15 @@ def _customer_conversation(customer: Customer) -> int:
 def walkthrough_answer(*, walkthrough_id: int, step: str, value, agent: User | None = None) -> Walkthrough:
     """One answer to the open step. A step answered already is refused (the card is stale)."""
     if not isinstance(value, str) or not value.strip() or len(value) > 2000:
-        raise RecoveryError("bad_value", "send the answer as a non-empty string")
+        raise RecoveryError("bad_value", gettext_noop("send the answer as a non-empty string"))
     value = value.strip()
     with transaction.atomic():
         walkthrough = Walkthrough.objects.select_for_update().get(pk=walkthrough_id)
         handler = ANSWERS.get(step)
         if handler is None or not _expects(walkthrough, step):
-            raise RecoveryError("stale_step", "this question was already answered; see the latest card")
-        handler(walkthrough, value, agent)
+            raise RecoveryError("stale_step", gettext_noop("this question was already answered; see the latest card"))
+        with _speaking(walkthrough):
+            handler(walkthrough, value, agent)
         walkthrough.updated_at = timezone.now()
         walkthrough.save()
     return walkthrough
@@ -112,23 +125,27 @@ def _expects(walkthrough: Walkthrough, step: str) -> bool:
 
 def _answer_asset(walkthrough: Walkthrough, value: str, agent) -> None:
     walkthrough.asset = value[:32]
-    _answered(walkthrough, Step.ASSET, f"Sent: {_asset_label(value)}")
+    _answered(walkthrough, Step.ASSET, _("Sent: %(asset)s") % {"asset": _asset_label(value)})
     walkthrough.step = Step.USED_CHAIN
-    _post(walkthrough, _chain_card(walkthrough, Step.USED_CHAIN), "Which network did you send on?")
+    _post(walkthrough, _chain_card(walkthrough, Step.USED_CHAIN), _("Which network did you send on?"))
 
 
 def _answer_used_chain(walkthrough: Walkthrough, value: str, agent) -> None:
     walkthrough.used_chain = _chain_value(value)
-    _answered(walkthrough, Step.USED_CHAIN, f"Sent on: {_chain_label(walkthrough.used_chain)}")
+    _answered(
+        walkthrough, Step.USED_CHAIN, _("Sent on: %(network)s") % {"network": _chain_label(walkthrough.used_chain)}
+    )
     walkthrough.step = Step.MEANT_CHAIN
-    _post(walkthrough, _chain_card(walkthrough, Step.MEANT_CHAIN), "Which network did you mean to use?")
+    _post(walkthrough, _chain_card(walkthrough, Step.MEANT_CHAIN), _("Which network did you mean to use?"))
 
 
 def _answer_meant_chain(walkthrough: Walkthrough, value: str, agent) -> None:
     walkthrough.meant_chain = _chain_value(value)
-    _answered(walkthrough, Step.MEANT_CHAIN, f"Meant: {_chain_label(walkthrough.meant_chain)}")
+    _answered(
+        walkthrough, Step.MEANT_CHAIN, _("Meant: %(network)s") % {"network": _chain_label(walkthrough.meant_chain)}
+    )
     walkthrough.step = Step.TXID
-    _post(walkthrough, _txid_card(walkthrough), "Paste the transaction ID (TXID)")
+    _post(walkthrough, _txid_card(walkthrough), _("Paste the transaction ID (TXID)"))
 
 
 def _answer_txid(walkthrough: Walkthrough, value: str, agent) -> None:
@@ -142,44 +159,44 @@ def _answer_txid(walkthrough: Walkthrough, value: str, agent) -> None:
         actor_role=None if agent else "customer",
     )
     walkthrough.lookup = lookup
-    _answered(walkthrough, Step.TXID, f"TXID: {value[:120]}")
+    _answered(walkthrough, Step.TXID, f"TXID: {value[:120]}")  # the same in every language
     if lookup.status == Lookup.Status.DONE:  # not a transaction we can look up: say why at once
         _post_result(walkthrough, lookup)
         return
     walkthrough.step = Step.LOOKING
-    _post(walkthrough, _progress_card(walkthrough, lookup), "Looking up your transaction on every network")
+    _post(walkthrough, _progress_card(walkthrough, lookup), _("Looking up your transaction on every network"))
 
 
 def _answer_retry(walkthrough: Walkthrough, value: str, agent) -> None:
     lookup = services.lookup_retry(lookup_id=walkthrough.lookup_id, actor=agent)
-    _answered(walkthrough, "retry", "Check again")
+    _answered(walkthrough, "retry", _("Check again"))
     walkthrough.step = Step.LOOKING
-    _post(walkthrough, _progress_card(walkthrough, lookup), "Looking up your transaction again")
+    _post(walkthrough, _progress_card(walkthrough, lookup), _("Looking up your transaction again"))
 
 
 def _answer_case(walkthrough: Walkthrough, value: str, agent) -> None:
     if value != "open":
-        _answered(walkthrough, "case", "Not now")
+        _answered(walkthrough, "case", _("Not now"))
         walkthrough.step = Step.DONE
         return
     case = services.case_open(lookup=walkthrough.lookup, actor=agent, actor_role=None if agent else "customer")
-    _answered(walkthrough, "case", "Open a recovery case")
+    _answered(walkthrough, "case", _("Open a recovery case"))
     walkthrough.step = Step.CASE
-    _post(walkthrough, _case_card(walkthrough, case), f"Recovery case #{case.pk}")
+    _post(walkthrough, _case_card(walkthrough, case), _("Recovery case #%(case)s") % {"case": case.pk})
 
 
 def _answer_quote(walkthrough: Walkthrough, value: str, agent) -> None:
     if agent is not None:
-        raise RecoveryError("customer_only", "only the customer can accept or decline the fee")
+        raise RecoveryError("customer_only", gettext_noop("only the customer can accept or decline the fee"))
     case = _open_case(walkthrough)
     accept = value == "accept"
     services.case_transition(
         case_id=case.pk,
         to_status=RecoveryCase.Status.APPROVED if accept else RecoveryCase.Status.REJECTED,
         actor_role="customer",
-        note="" if accept else "The customer declined the fee.",
+        note="" if accept else DECLINED_NOTE,
     )
-    _answered(walkthrough, "quote", "Accepted the fee" if accept else "Declined the fee")
+    _answered(walkthrough, "quote", _("Accepted the fee") if accept else _("Declined the fee"))
 
 
 ANSWERS = {
@@ -202,7 +219,8 @@ def lookup_finished(*, lookup_id: int) -> None:
         walkthrough = Walkthrough.objects.select_for_update().filter(lookup_id=lookup_id, step=Step.LOOKING).first()
         if walkthrough is None:
             return
-        _post_result(walkthrough, Lookup.objects.get(pk=lookup_id))
+        with _speaking(walkthrough):
+            _post_result(walkthrough, Lookup.objects.get(pk=lookup_id))
         walkthrough.updated_at = timezone.now()
         walkthrough.save()
 
@@ -213,23 +231,24 @@ def case_changed(*, case_id: int) -> None:
     walkthrough = Walkthrough.objects.filter(lookup_id=case.lookup_id).order_by("-id").first()
     if walkthrough is None:
         return
-    with transaction.atomic():
+    with transaction.atomic(), _speaking(walkthrough):
         if case.is_closed and walkthrough.step == Step.CASE:
             Walkthrough.objects.filter(pk=walkthrough.pk).update(step=Step.DONE, updated_at=timezone.now())
-        _post(walkthrough, _case_card(walkthrough, case), f"Recovery case #{case.pk}: {case.get_status_display()}")
+        _post(walkthrough, _case_card(walkthrough, case), _case_title(case))
 
 
 def _post_result(walkthrough: Walkthrough, lookup: Lookup) -> None:
     # A new result may offer "check again" once more.
     walkthrough.answered_steps = [step for step in walkthrough.answered_steps if step != "retry"]
-    card = _result_card(walkthrough, lookup)
+    explanation, next_steps = selectors.lookup_words(lookup, chain_registry.registry())
+    card = _result_card(walkthrough, lookup, explanation, next_steps)
     walkthrough.step = Step.RESULT if card.get("action") else Step.DONE
     if lookup.verdict == Verdict.INVALID_INPUT:
         walkthrough.step = Step.TXID  # ask again
         walkthrough.answered_steps = [s for s in walkthrough.answered_steps if s != Step.TXID]
-    _post(walkthrough, card, f"{RESULT_TITLES[lookup.verdict]}. {lookup.explanation}")
+    _post(walkthrough, card, f"{_(RESULT_TITLES[lookup.verdict])}. {explanation}")
     if lookup.verdict == Verdict.INVALID_INPUT:
-        _post(walkthrough, _txid_card(walkthrough), "Paste the transaction ID (TXID)")
+        _post(walkthrough, _txid_card(walkthrough), _("Paste the transaction ID (TXID)"))
 
 
 # --- Cards ----------------------------------------------------------------------------------------------------
@@ -255,114 +274,136 @@ def _asset_card(walkthrough: Walkthrough) -> dict:
         for symbol in [token.symbol for token in chain.tokens] + [chain.native_symbol]:
             if symbol not in symbols:
                 symbols.append(symbol)
-    choices = [{"value": s, "label": s} for s in symbols] + [{"value": "other", "label": "Something else"}]
+    choices = [{"value": s, "label": s} for s in symbols] + [{"value": "other", "label": _("Something else")}]
     blocks = [
         {
-            "text": "Sending to the wrong network happens often, and it can often be fixed. Three quick questions, "
-            "then we look your transfer up on every network we support, live, here in the chat."
+            "text": _(
+                "Sending to the wrong network happens often, and it can often be fixed. Three quick questions, "
+                "then we look your transfer up on every network we support, live, here in the chat."
+            )
         },
-        {"text": "What did you send?"},
+        {"text": _("What did you send?")},
         {"choices": choices},
     ]
-    return _card(walkthrough, "Let's find your transfer", blocks, Step.ASSET)
+    return _card(walkthrough, _("Let's find your transfer"), blocks, Step.ASSET)
 
 
 def _chain_card(walkthrough: Walkthrough, step: str) -> dict:
     choices = [{"value": c.key, "label": c.name} for c in chain_registry.registry().chains]
-    choices.append({"value": NOT_SURE, "label": "I'm not sure"})
+    choices.append({"value": NOT_SURE, "label": _("I'm not sure")})
     if step == Step.USED_CHAIN:
-        title = "Which network did you send on?"
-        text = "In your wallet or on the exchange you sent from, the transfer shows a network (for example BNB Smart "
-        text += "Chain, BEP20, Ethereum or ERC20)."
+        title = _("Which network did you send on?")
+        text = _(
+            "In your wallet or on the exchange you sent from, the transfer shows a network (for example BNB Smart "
+            "Chain, BEP20, Ethereum or ERC20)."
+        )
     else:
-        title = "Which network did you mean to use?"
-        text = "This is the network shown next to your deposit address on our deposit page."
+        title = _("Which network did you mean to use?")
+        text = _("This is the network shown next to your deposit address on our deposit page.")
     return _card(walkthrough, title, [{"text": text}, {"choices": choices}], step)
 
 
 def _txid_card(walkthrough: Walkthrough) -> dict:
     blocks = [
         {
-            "text": "A TXID (transaction ID, also called transaction hash) is the receipt number of a transfer on "
-            "the blockchain. It usually starts with 0x followed by 64 letters and digits."
+            "text": _(
+                "A TXID (transaction ID, also called transaction hash) is the receipt number of a transfer on "
+                "the blockchain. It usually starts with 0x followed by 64 letters and digits."
+            )
         },
         {
-            "text": "From a wallet (MetaMask, Trust Wallet, …): open Activity or History, tap the transfer, and copy "
-            "'Transaction hash' — or tap 'View on block explorer' and copy that page's link."
+            "text": _(
+                "From a wallet (MetaMask, Trust Wallet, …): open Activity or History, tap the transfer, and copy "
+                "'Transaction hash' — or tap 'View on block explorer' and copy that page's link."
+            )
         },
-        {"text": "From another exchange: open Withdrawal history, find this withdrawal, and copy its 'TxID'."},
+        {"text": _("From another exchange: open Withdrawal history, find this withdrawal, and copy its 'TxID'.")},
     ]
     if settings.DEMO and (txid := demo_txids(settings.CHAINS_FILE).get("wrong_network")):
-        blocks.append({"text": f"Demo: the wrong-network transfer's TXID is {txid}"})
-    blocks.append({"input": {"name": "txid", "label": "Paste the TXID or explorer link", "placeholder": "0x…"}})
-    return _card(walkthrough, "Where to find the transaction ID", blocks, Step.TXID)
+        blocks.append({"text": _("Demo: the wrong-network transfer's TXID is %(txid)s") % {"txid": txid}})
+    label = _("Paste the TXID or explorer link")
+    blocks.append({"input": {"name": "txid", "label": label, "placeholder": "0x…"}})
+    return _card(walkthrough, _("Where to find the transaction ID"), blocks, Step.TXID)
 
 
 def _progress_card(walkthrough: Walkthrough, lookup: Lookup) -> dict:
     blocks = selectors.progress_blocks(lookup, chain_registry.registry())
     return _card(
         walkthrough,
-        "Looking on every network",
+        _("Looking on every network"),
         blocks,
         ref=f"lookup-{lookup.pk}",
         refresh_url=f"/recovery/lookups/{lookup.pk}/blocks/",
     )
 
 
-def _result_card(walkthrough: Walkthrough, lookup: Lookup) -> dict:
+def _result_card(walkthrough: Walkthrough, lookup: Lookup, explanation: str, next_steps: str) -> dict:
     registry = chain_registry.registry()
     # The final state of every network, kept in the stored card too (the live progress card was ephemeral).
     blocks: list[dict] = selectors.progress_blocks(lookup, registry)[:1] if lookup.tx_hash else []
-    blocks.append({"text": lookup.explanation})
+    blocks.append({"text": explanation})
     found = selectors.lookup_found(lookup)
     chain = registry.get(found.chain) if found else None
     if found is not None:
         amount = " ".join(part for part in (found.amount, found.asset_symbol) if part) or "—"
         rows = [
-            ["Network", chain.name if chain else found.chain],
-            ["Amount", amount],
-            ["Sent to", _short(found.to_address)],
-            ["Confirmations", str(found.confirmations or 0)],
+            [_("Network"), chain.name if chain else found.chain],
+            [_("Amount"), amount],
+            [_("Sent to"), _short(found.to_address)],
+            [_("Confirmations"), str(found.confirmations or 0)],
         ]
         blocks.append({"table": {"columns": ["", ""], "rows": rows}})
     if found is not None and chain is not None:
-        blocks.append({"link": {"href": chain.tx_url(lookup.tx_hash), "label": "See the transaction on the explorer"}})
+        label = _("See the transaction on the explorer")
+        blocks.append({"link": {"href": chain.tx_url(lookup.tx_hash), "label": label}})
         if found.to_address:
-            label = "See the receiving address on the explorer"
+            label = _("See the receiving address on the explorer")
             blocks.append({"link": {"href": chain.address_url(found.to_address), "label": label}})
-    blocks.append({"text": f"Next: {lookup.next_steps}"})
+    blocks.append({"text": _("Next: %(steps)s") % {"steps": next_steps}})
     step, choices = "", []
     if lookup.verdict in Verdict.RECOVERABLE:
         step, choices = (
             "case",
-            [{"value": "open", "label": "Open a recovery case"}, {"value": "no", "label": "Not now"}],
+            [{"value": "open", "label": _("Open a recovery case")}, {"value": "no", "label": _("Not now")}],
         )
     elif lookup.verdict in (Verdict.INCOMPLETE, Verdict.PENDING):
-        step, choices = "retry", [{"value": "again", "label": "Check again"}]
+        step, choices = "retry", [{"value": "again", "label": _("Check again")}]
     if choices:
         blocks.append({"choices": choices})
-    return _card(walkthrough, RESULT_TITLES[lookup.verdict], blocks, step, verdict=lookup.verdict, lookup=lookup.pk)
+    title = _(RESULT_TITLES[lookup.verdict])
+    return _card(walkthrough, title, blocks, step, verdict=lookup.verdict, lookup=lookup.pk)
 
 
 def _case_card(walkthrough: Walkthrough, case: RecoveryCase) -> dict:
-    blocks: list[dict] = [{"text": CASE_TEXTS[case.status]}]
+    blocks: list[dict] = [{"text": _(CASE_TEXTS[case.status])}]
     if case.fee_quote or case.timeline_text:
-        rows = [["Fee", case.fee_quote or "—"], ["How long", case.timeline_text or "—"]]
+        # The fee and the time are the agent's own words, shown as typed.
+        rows = [[_("Fee"), case.fee_quote or "—"], [_("How long"), case.timeline_text or "—"]]
         blocks.append({"table": {"columns": ["", ""], "rows": rows}})
     if case.note and case.status == RecoveryCase.Status.REJECTED:
-        blocks.append({"text": f"Reason: {case.note}"})
+        # An agent's note stays as typed; our own (DECLINED_NOTE) is a msgid, so gettext words it.
+        blocks.append({"text": _("Reason: %(note)s") % {"note": _(case.note)}})
     step = ""
     if case.status == RecoveryCase.Status.AWAITING_CUSTOMER:
         step = "quote"
-        accept = [{"value": "accept", "label": "Accept and recover"}, {"value": "decline", "label": "Decline"}]
+        accept = [{"value": "accept", "label": _("Accept and recover")}, {"value": "decline", "label": _("Decline")}]
         blocks.append({"choices": accept})
-    card = _card(walkthrough, f"Recovery case #{case.pk}: {case.get_status_display()}", blocks, step, case=case.pk)
+    card = _card(walkthrough, _case_title(case), blocks, step, case=case.pk)
     if step:
         card["action"]["audience"] = "customer"
     return card
 
 
+def _case_title(case: RecoveryCase) -> str:
+    return _("Recovery case #%(case)s: %(status)s") % {"case": case.pk, "status": _(case.get_status_display())}
+
+
 # --- Small helpers --------------------------------------------------------------------------------------------
+
+
+def _speaking(walkthrough: Walkthrough):
+    """Cards and lines are stored as posted: write them in the conversation's language, whoever answered."""
+    return selectors.conversation_language(walkthrough.conversation_id)
 
 
 def _post(walkthrough: Walkthrough, payload: dict, body: str) -> None:
@@ -397,8 +438,8 @@ def _chain_value(value: str) -> str:
 
 def _chain_label(key: str) -> str:
     chain = chain_registry.registry().get(key)
-    return chain.name if chain else "not sure"
+    return chain.name if chain else _("not sure")
 
 
 def _asset_label(value: str) -> str:
-    return "something else" if value == "other" else value
+    return _("something else") if value == "other" else value

@@ -83,6 +83,7 @@ function inputBlock(block, ctx) {
   input.id = id;
   input.name = block.input?.name || "value";
   input.placeholder = block.input?.placeholder || "";
+  input.dir = "auto"; // a pasted TXID reads left to right, Arabic words right to left
   input.autocomplete = "off";
   input.disabled = !ctx.canAnswer;
   const button = el("button", "primary", _("Send"));

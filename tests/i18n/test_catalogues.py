@@ -7,7 +7,21 @@ import pytest
 from tests.i18n.catalogues import DOMAINS, LANGUAGES, TRANSLATED, entries
 
 # Server-rendered text a customer or an agent at the console reads: it must exist in every language.
-CUSTOMER_AND_CONSOLE = ("templates/chat/", "templates/accounts/", "templates/base.html", "chat/cards.py")
+CUSTOMER_AND_CONSOLE = (
+    "templates/chat/",
+    "templates/accounts/",
+    "templates/base.html",
+    "chat/cards.py",
+    "chat/errors.py",
+    # the wrong-network walkthrough, its verdicts and its refusals (docs/i18n.md)
+    "recovery/walkthrough.py",
+    "recovery/verdicts.py",
+    "recovery/txid.py",
+    "recovery/selectors.py",
+    "recovery/models.py",
+    "recovery/views.py",
+    "recovery/services.py",
+)
 PLACEHOLDER = re.compile(r"\{\w+\}|%\(\w+\)[sd]")
 # Each language's script: a translation with none of it is English left in by mistake.
 SCRIPT = {"ru": "[\u0400-\u04ff]", "ar": "[\u0600-\u06ff]", "zh-hans": "[\u4e00-\u9fff]", "bn": "[\u0980-\u09ff]"}
