@@ -2,10 +2,11 @@
 
 import asyncio
 import os
+import queue
+import threading
 import uuid
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from web3 import Web3
 
@@ -38,23 +39,37 @@ def deposit(customer):
 
 
 class GroupListener:
-    """Listens on a conversation's group through the real channel layer, like an agent's socket does."""
+    """Listens on a conversation's group through the real channel layer, like an agent's socket does: all the
+    time, on its own event loop in a thread (the pub/sub layer delivers to whoever is subscribed and listening,
+    as a socket is; it keeps nothing for later)."""
 
     def __init__(self, conversation_id: int):
-        self.layer = get_channel_layer()
-        self.channel = async_to_sync(self.layer.new_channel)()
-        async_to_sync(self.layer.group_add)(broadcast.conversation_group(conversation_id), self.channel)
+        self.got: queue.Queue = queue.Queue()
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+        subscribed = asyncio.run_coroutine_threadsafe(
+            self._join(broadcast.conversation_group(conversation_id)), self.loop
+        )
+        subscribed.result(10)
+
+    async def _join(self, group: str) -> None:
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        await layer.group_add(group, channel)
+        self.task = asyncio.ensure_future(self._listen(layer, channel))
+
+    async def _listen(self, layer, channel) -> None:
+        while True:
+            self.got.put(await layer.receive(channel))
 
     def frames(self) -> list[dict]:
-        async def drain():
-            got = []
-            while True:
-                try:
-                    got.append(await asyncio.wait_for(self.layer.receive(self.channel), 0.5))
-                except TimeoutError:
-                    return got
-
-        return [event["frame"] for event in async_to_sync(drain)() if event.get("type") == "chat.frame"]
+        """What arrived until nothing more came for half a second."""
+        got = []
+        while True:
+            try:
+                got.append(self.got.get(timeout=0.5))
+            except queue.Empty:
+                return [event["frame"] for event in got if event.get("type") == "chat.frame"]
 
 
 def recoverable_lookup(local_chains, customer, conversation, deposit, capture) -> Lookup:
