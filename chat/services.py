@@ -165,7 +165,9 @@ def _store_statement(prepared: _Prepared) -> tuple[str, list]:
     sql = (
         f"WITH n AS ({update_sql}), "  # noqa: S608 - table names from the models, values as parameters
         f"m AS (INSERT INTO {Message._meta.db_table} ({MESSAGE_COLUMNS}) "
-        "SELECT n.id, CASE WHEN %s THEN n.last_seq END, n.last_staff_seq, %s, %s, %s, %s, %s, %s, %s::jsonb, %s "
+        # Typed placeholders: on a server-side prepared statement an untyped NULL would be read as text.
+        "SELECT n.id, CASE WHEN %s::boolean THEN n.last_seq END, n.last_staff_seq, %s::uuid, %s, %s, %s::bigint, "
+        "%s, %s, %s::jsonb, %s::timestamptz "
         "FROM n RETURNING id) "
         "SELECT m.id, n.last_seq, n.last_staff_seq, n.customer_id, n.status FROM m, n"
     )
