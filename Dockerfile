@@ -10,5 +10,8 @@ RUN HELPDESK_DEBUG=true python manage.py collectstatic --noinput -v 0 \
     && python manage.py compilemessages -v 0 --ignore=.venv || true
 USER helpdesk
 EXPOSE 8000
-# daphne, chosen by the benchmarks (docs/BENCHMARKS.md); --proxy-headers trusts the TLS proxy in front.
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "--proxy-headers", "helpdesk.asgi:application"]
+# uvicorn, chosen by the benchmarks (docs/BENCHMARKS.md). It trusts X-Forwarded-* from FORWARDED_ALLOW_IPS: set it
+# to the address of the TLS proxy in front (the default "*" suits a container reachable only through that proxy).
+ENV FORWARDED_ALLOW_IPS="*"
+CMD ["uvicorn", "helpdesk.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--lifespan", "off", \
+     "--proxy-headers"]

@@ -2,7 +2,7 @@
 
 Each step is bounded; a step that fails is recorded as failed (with its error) and the others still run.
 Knobs (environment): BENCH_SIZES (default 100,1000), BENCH_DURATION (s, default 12), BENCH_WARMUP (default 3),
-BENCH_ASGI_N (default 100), BENCH_IDLE (default 10000), BENCH_ONLY (comma-separated step names).
+BENCH_ASGI_N (default 1000), BENCH_SCALE_N (default 2000), BENCH_IDLE (default 10000), BENCH_ONLY (comma-separated step names).
 """
 
 import json
@@ -18,8 +18,8 @@ from bench.env import OUT, PYTHON, ROOT, bench_env, django_setup
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100,1000").split(",")]
 DURATION = float(os.environ.get("BENCH_DURATION", "12"))
 WARMUP = float(os.environ.get("BENCH_WARMUP", "3"))
-ASGI_N = int(os.environ.get("BENCH_ASGI_N", "100"))
-SCALE_N = int(os.environ.get("BENCH_SCALE_N", "300"))
+ASGI_N = int(os.environ.get("BENCH_ASGI_N", "1000"))
+SCALE_N = int(os.environ.get("BENCH_SCALE_N", "2000"))
 ASGI_DURATION = float(os.environ.get("BENCH_ASGI_DURATION", "8"))  # 8 runs: shorter, to fit in 15 minutes
 IDLE = int(os.environ.get("BENCH_IDLE", "10000"))
 

@@ -1,11 +1,14 @@
 """Nudges sent through the channel layer after a commit. Losing one loses nothing: sockets fill any gap
 from the database (chat.consumers) and clients resume after the last seq they saw."""
 
+import asyncio
 import logging
+import weakref
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from chat import selectors
@@ -67,6 +70,9 @@ async def flush(sends: list[tuple[str, dict]]) -> None:
     """Send collected nudges in the order they were committed (from the event loop, awaited: back-pressure)."""
     layer = get_channel_layer()
     for group, event in sends:
+        if event is QUEUE_REFRESH:
+            _refresh_queue()
+            continue
         try:
             await layer.group_send(group, event)
         except Exception:
@@ -82,8 +88,57 @@ def message_stored(message: Message, *, customer_id: int, waiting: bool) -> None
         queue_changed()  # the queue shows the customer's latest words
 
 
+QUEUE_REFRESH = {"type": "chat.queue"}  # in an outbox: "the queue changed", rebuilt when it is flushed
+QUEUE_REFRESH_GAP_S = 0.25
+
+
 def queue_changed() -> None:
+    """Every agent's queue shows the new state. Rebuilding it is ~15 ms of Python (docs/BENCHMARKS.md, Inbox): on a
+    socket's path it is coalesced (see _refresh_queue); elsewhere (HTTP, Celery) it is sent at once."""
+    collecting = outbox.get()
+    if collecting is not None:
+        collecting.append((AGENTS, QUEUE_REFRESH))
+        return
     send(AGENTS, {"type": "chat.queue", "frame": selectors.queue_frame()})
+
+
+class _QueueRefresh:
+    """Per event loop: at most one rebuild running; changes meanwhile make one more, a short gap later.
+
+    In a surge (hundreds of waiting customers writing at once, each message changing the queue's preview) the
+    rebuilds stay at a few a second instead of one per message. Each rebuild reads the database after the commits
+    that asked for it, so the last frame sent is never older than the last change."""
+
+    def __init__(self):
+        self.dirty = False
+        self.task: asyncio.Task | None = None
+
+    def request(self) -> None:
+        self.dirty = True
+        if self.task is None or self.task.done():
+            self.task = asyncio.ensure_future(self._run())
+
+    async def _run(self) -> None:
+        while self.dirty:
+            self.dirty = False
+            try:
+                frame = await database_sync_to_async(selectors.queue_frame, thread_sensitive=False)()
+                await get_channel_layer().group_send(AGENTS, {"type": "chat.queue", "frame": frame})
+            except Exception:
+                log.exception("queue refresh failed")  # the next change (or a console reload) sends it again
+            if self.dirty:
+                await asyncio.sleep(QUEUE_REFRESH_GAP_S)
+
+
+_queue_refreshes: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _QueueRefresh]" = weakref.WeakKeyDictionary()
+
+
+def _refresh_queue() -> None:
+    loop = asyncio.get_running_loop()
+    refresh = _queue_refreshes.get(loop)
+    if refresh is None:
+        refresh = _queue_refreshes[loop] = _QueueRefresh()
+    refresh.request()
 
 
 def conversation_changed(conversation_id: int) -> None:

@@ -12,6 +12,10 @@ published (for the other processes) with this process's 16-byte origin mark, whi
 agent and the customer of a chat are usually on the same process; their messages then skip a Redis round trip.
 Redis still sees every event, so other processes (more ASGI processes, a Celery worker's nudges) are unaffected.
 
+Why a slim inbox per channel: channels_redis gives every channel an asyncio.Queue, 3.2 KiB each (four deques),
+for a socket that holds at most a message or two at a time; with 10,000 idle sockets that was a tenth of the
+process's memory per socket (docs/BENCHMARKS.md, Idle sockets).
+
 Why batches: channels_redis publishes one event per round trip, under a lock shared by the whole process, so at
 hundreds of messages a second the sends queue behind one another. Here every publish that arrives while a batch
 is on the wire waits for the next batch: one pipeline (one write, one read) carries them all, in order. Each caller
@@ -20,6 +24,7 @@ still awaits its own publish, so a slow Redis slows the senders instead of queue
 
 import asyncio
 import uuid
+from collections import deque
 
 from channels_redis import pubsub
 
@@ -77,11 +82,44 @@ def _settle(batch, exc: BaseException | None) -> None:
             future.set_exception(exc)
 
 
+class Inbox:
+    """What a channel has received and not yet handed out: the part of asyncio.Queue the layer uses (put_nowait,
+    get), without its four deques. One waiter at most: a channel has one reader (its consumer)."""
+
+    __slots__ = ("items", "waiter")
+
+    def __init__(self):
+        self.items: deque | None = None
+        self.waiter: asyncio.Future | None = None
+
+    def put_nowait(self, item) -> None:
+        waiter, self.waiter = self.waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(item)  # nothing is buffered while someone waits: hand it over
+            return
+        if self.items is None:
+            self.items = deque()
+        self.items.append(item)
+
+    async def get(self):
+        if self.items:
+            item = self.items.popleft()
+            if not self.items:
+                self.items = None
+            return item
+        self.waiter = asyncio.get_running_loop().create_future()
+        return await self.waiter
+
+
 class BatchingLoopLayer(pubsub.RedisPubSubLoopLayer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.origin = uuid.uuid4().bytes
         self._shards = [BatchingShard(shard.host, self) for shard in self._shards]
+
+    async def _subscribe_to_channel(self, channel):
+        self.channels[channel] = Inbox()
+        await self._get_shard(channel).subscribe(channel)
 
     async def send(self, channel, message):
         data = self.channel_layer.serialize(message)

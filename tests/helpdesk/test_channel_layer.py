@@ -6,7 +6,7 @@ import uuid
 import pytest
 import redis
 
-from helpdesk.channel_layer import RedisPubSubChannelLayer
+from helpdesk.channel_layer import Inbox, RedisPubSubChannelLayer
 from tests.conftest import require
 from tests.reliability.harness import RedisServer
 
@@ -113,3 +113,20 @@ async def test_after_a_redis_restart_events_flow_again_without_rejoining(layers,
             assert asyncio.get_running_loop().time() < deadline, "events did not flow again after the restart"
     assert event["n"] == 2
     far_got.stop()
+
+
+async def test_the_inbox_hands_over_in_order_and_keeps_what_a_cancelled_reader_missed():
+    inbox = Inbox()
+    inbox.put_nowait(1)
+    inbox.put_nowait(2)
+    assert [await inbox.get(), await inbox.get()] == [1, 2]
+    reader = asyncio.ensure_future(inbox.get())
+    await asyncio.sleep(0)
+    inbox.put_nowait(3)  # handed straight to the waiting reader
+    assert await reader == 3
+    reader = asyncio.ensure_future(inbox.get())
+    await asyncio.sleep(0)
+    reader.cancel()
+    await asyncio.sleep(0)
+    inbox.put_nowait(4)  # its reader is gone: kept for the next one
+    assert await asyncio.wait_for(inbox.get(), 1) == 4
