@@ -149,7 +149,7 @@ def measure_scaled(
             spec,
             env,
             [pid for _, pid in started],
-            processes=1,
+            processes=1 if len(chats) <= 1000 else 2,  # one load generator cannot drive thousands of sockets
             warmup=warmup,
             duration=duration,
             label=f"{kind}-x{servers}-{len(chats)}",
