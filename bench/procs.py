@@ -54,8 +54,6 @@ def server_command(kind: str, port: int) -> list[str]:
     app = "helpdesk.asgi:application"
     commands = {
         "uvicorn": uvicorn_command(app, port),
-        # A diagnosis, not the product: see bench/diag_asgi.py.
-        "uvicorn-diag": uvicorn_command("bench.diag_asgi:application", port),
         "daphne": [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "-v", "0", app],
         # asginl: ASGI without the lifespan protocol, which the Channels router does not speak.
         "granian": [

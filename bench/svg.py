@@ -8,10 +8,12 @@ COLOURS = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2"]
 
 def bars(title: str, groups: list[str], series: dict[str, list[float | None]], unit: str, *, log: bool = True) -> str:
     """Grouped bars: one group per label in `groups`, one bar per series; None is drawn as a cross (no value)."""
-    width, height, left, bottom, top = 760, 360, 70, 60, 40
-    plot_w, plot_h = width - left - 20, height - bottom - top
+    width, height, bottom, top = 760, 360, 60, 40
     values = [v for vs in series.values() for v in vs if v]
     high = max(values) if values else 1.0
+    # Room for the longest tick label ("2000 msg/s"): about 7 px a character at 12 px.
+    left = max(70, 7 * (len(f"{high:g}") + len(unit) + 2) + 10)
+    plot_w, plot_h = width - left - 20, height - bottom - top
     low = min(values) if values else 0.1
     if log:
         lo_exp, hi_exp = math.floor(math.log10(max(low, 1e-3))), math.ceil(math.log10(high))
