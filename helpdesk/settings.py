@@ -159,6 +159,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_RATE_LIMIT = envint("HELPDESK_LOGIN_RATE_LIMIT", 10)  # failed attempts per 15 minutes per address
+# Per account, whatever the address: higher, so that one guessing address is stopped first and a colleague's typos
+# do not lock an agent out; low enough to stop a guesser spread over many addresses.
+LOGIN_ACCOUNT_RATE_LIMIT = envint("HELPDESK_LOGIN_ACCOUNT_RATE_LIMIT", 20)
 
 # --- I18n ------------------------------------------------------------------------------------------
 

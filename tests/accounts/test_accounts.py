@@ -9,9 +9,9 @@ from accounts.models import Role, User
 def _forget_failed_logins():
     from django.core.cache import cache
 
-    cache.delete("login-fail:127.0.0.1")
+    cache.clear()
     yield
-    cache.delete("login-fail:127.0.0.1")
+    cache.clear()
 
 
 @pytest.mark.django_db
@@ -70,6 +70,24 @@ def test_login_is_rate_limited_per_address(alice, settings):
         assert client.post("/login/", {"username": "alice@test.example", "password": "wrong"}).status_code == 200
     response = client.post("/login/", {"username": "alice@test.example", "password": "pw-alice-123"})
     assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_login_is_rate_limited_per_account_across_addresses(alice, settings):
+    """Credential stuffing: each guess from a different address. The account's own limit stops it, for the right
+    password too; other accounts are not affected."""
+    settings.LOGIN_RATE_LIMIT, settings.LOGIN_ACCOUNT_RATE_LIMIT = 100, 3
+    for n in range(3):
+        guess = Client(REMOTE_ADDR=f"203.0.113.{n}").post(
+            "/login/", {"username": "Alice@Test.example ", "password": f"wrong-{n}"}
+        )
+        assert guess.status_code == 200
+    refused = Client(REMOTE_ADDR="203.0.113.99").post(
+        "/login/", {"username": "alice@test.example", "password": "pw-alice-123"}
+    )
+    assert refused.status_code == 429 and "this account" in refused.content.decode()
+    other = Client(REMOTE_ADDR="203.0.113.99").post("/login/", {"username": "bob@test.example", "password": "wrong"})
+    assert other.status_code == 200
 
 
 @pytest.mark.django_db
