@@ -285,7 +285,7 @@ class WidgetConsumer(ChatConsumer):
     async def send_error(self, code: str, detail: str, **extra) -> None:
         # The widget shows `detail` to the customer: say it in the socket's language (chat/errors.py).
         locale = self.locale or (self.customer.locale if self.customer else "")
-        await super().send_error(code, errors.customer_detail(code, detail, locale), **extra)
+        await super().send_error(code, errors.error_detail(code, detail, locale), **extra)
 
     async def receive(self, text_data=None, bytes_data=None):
         if self.customer is None:
@@ -417,6 +417,7 @@ class AgentConsumer(ChatConsumer):
 
     async def connect(self):
         self.user = self.scope.get("user")
+        self.language = errors.staff_language(self.scope)  # the console page's language, once
         if not self.origin_allowed():
             await self.close(code=CLOSE_FORBIDDEN)
             return
@@ -431,6 +432,10 @@ class AgentConsumer(ChatConsumer):
             await self.join(broadcast.conversation_group(conversation_id))
         await self.send_json(welcome["frame"])
         await self.send_json(await db(selectors.queue_frame)())
+
+    async def send_error(self, code: str, detail: str, **extra) -> None:
+        # The console shows `detail` to the agent (a toast, or "Not sent: …"): say it in the console's language.
+        await super().send_error(code, errors.error_detail(code, detail, self.language), **extra)
 
     def origin_allowed(self) -> bool:
         headers = dict(self.scope.get("headers") or [])

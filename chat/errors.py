@@ -1,13 +1,15 @@
-"""Error details a customer reads, in the customer's language.
+"""Error details people read, in their language.
 
 The widget shows an error frame's `detail` as it comes (static/widget/widget.js: a notice, or "Not sent: …" under a
-message), so the customer's socket says it in the socket's language (docs/i18n.md). Details are raised in English
-where they happen (chat/services.py, chat/consumers.py, chat/access.py): developers read them in logs and tests, and
-the staff console gets them as raised. The ones a customer's socket can meet are listed here, so that makemessages
-keeps them; a detail that names a frame's field (only a broken client meets it) stays English.
+message), and so does the console (static/js/console.js: a toast, or "Not sent: …"), so each socket says it in its
+reader's language (docs/i18n.md): the widget token's language for a customer, the console page's for an agent.
+Details are raised in English where they happen (chat/services.py, chat/consumers.py, chat/access.py): developers
+read them in logs and tests. The ones a person can meet are listed here, so that makemessages keeps them; a detail
+that names a frame's field (only a broken client meets it) stays English.
 """
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
@@ -21,6 +23,9 @@ CUSTOMER_DETAILS = frozenset(
         gettext_noop("this conversation has ended; send without one to start anew"),
         gettext_noop("this conversation has ended"),
         gettext_noop("could not store that; it is safe to retry"),
+        # chat/services.py, the survey answer (chat/views.py)
+        gettext_noop("answer yes, partly or no"),
+        gettext_noop("the question comes when the chat has ended"),
         # chat/consumers.py, the widget's socket
         gettext_noop("send JSON text frames"),
         gettext_noop("the frame is not valid JSON"),
@@ -38,6 +43,21 @@ CUSTOMER_DETAILS = frozenset(
         gettext_noop("the token has no subject"),
     }
 )
+# What only the agent's socket refuses (chat/services.py); it also meets the shared ones above.
+STAFF_DETAILS = frozenset(
+    {
+        gettext_noop("accept this conversation before replying to the customer"),
+        gettext_noop("kind must be text or note"),
+        gettext_noop("only staff may write here"),
+        gettext_noop("another agent has already accepted this conversation"),
+        gettext_noop("say a few words to the next agent about where things stand"),
+        gettext_noop("no such agent"),
+        gettext_noop("only the agent holding the chat can hand it off"),
+        gettext_noop("this chat is already yours"),
+        gettext_noop("only the agent holding the chat can end it"),
+    }
+)
+LISTED = CUSTOMER_DETAILS | STAFF_DETAILS
 # Both a long message (chat/services.py) and a frame too large (chat/consumers.py) mean: write less.
 TOO_LONG = gettext_noop("a message may hold at most %(n)s characters")
 
@@ -52,9 +72,19 @@ def supported_language(code) -> str | None:
         return None
 
 
-def customer_detail(code: str, detail: str, locale: str = "") -> str:
-    """`detail` as the customer reads it, in `locale` (English when we do not have it)."""
-    with translation.override(supported_language(locale) or "en"):
+def staff_language(scope: dict) -> str:
+    """The language LocaleMiddleware picks for the console's page, from the agent socket's scope: the language
+    cookie, then Accept-Language, among our LANGUAGES. Django's own function decides, so both always agree."""
+    request = HttpRequest()
+    request.COOKIES = scope.get("cookies") or {}
+    accept = dict(scope.get("headers") or []).get(b"accept-language", b"")
+    request.META["HTTP_ACCEPT_LANGUAGE"] = accept.decode("latin-1")
+    return translation.get_language_from_request(request)
+
+
+def error_detail(code: str, detail: str, language: str = "") -> str:
+    """`detail` as its reader reads it, in `language` (English when we do not have it)."""
+    with translation.override(supported_language(language) or "en"):
         if code == "too_long":
             return gettext(TOO_LONG) % {"n": settings.CHAT_MAX_BODY}
-        return gettext(detail) if detail in CUSTOMER_DETAILS else detail
+        return gettext(detail) if detail in LISTED else detail

@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from chat import access, selectors, services
+from chat import access, errors, selectors, services
 
 DEMO_TOKEN_TTL = 60 * 60
 
@@ -80,13 +81,19 @@ def customer_from_bearer(request):
     return access.customer_from_claims(access.verify_widget_token(header.removeprefix("Bearer ").strip()))
 
 
+def _survey_refusal(status: int, code: str, detail: str, language: str) -> JsonResponse:
+    """The widget shows `detail`: in the customer's language, as on the socket (chat/errors.py)."""
+    return JsonResponse({"error": code, "detail": errors.error_detail(code, detail, language)}, status=status)
+
+
 @csrf_exempt  # no cookies are involved: the bearer token is the credential
 @require_POST
 def survey_answer(request, conversation_id: int):
     try:
         customer = customer_from_bearer(request)
     except access.TokenError as exc:
-        return JsonResponse({"error": "unauthorized", "detail": str(exc)}, status=401)
+        # No token to read a language from: the browser's (LocaleMiddleware) is the best guess.
+        return _survey_refusal(401, "unauthorized", str(exc), translation.get_language())
     try:
         data = json.loads(request.body or b"{}")
         value = data.get("value")
@@ -101,5 +108,5 @@ def survey_answer(request, conversation_id: int):
         )
     except services.ChatError as exc:
         status = 404 if exc.code == "not_found" else 400
-        return JsonResponse({"error": exc.code, "detail": exc.detail}, status=status)
+        return _survey_refusal(status, exc.code, exc.detail, customer.locale or translation.get_language())
     return JsonResponse({"answer": rating.answer, "comment": rating.comment})

@@ -79,9 +79,10 @@ async def widget_socket(token: str | None = None, after_seq: int = 0, **claims) 
     return socket, welcome
 
 
-async def agent_socket(user, origin: bytes = ORIGIN) -> tuple[Socket, dict]:
+async def agent_socket(user, origin: bytes = ORIGIN, extra_headers=()) -> tuple[Socket, dict]:
     key = await sync_to_async(session_cookie)(user)
     headers = [(b"origin", origin), (b"host", b"testserver"), (b"cookie", f"sessionid={key}".encode())]
+    headers += list(extra_headers)  # e.g. the browser's accept-language
     communicator = WebsocketCommunicator(application, "/ws/agent/", headers=headers)
     connected, code = await communicator.connect()
     assert connected, f"agent socket refused ({code})"

@@ -1,35 +1,31 @@
 # ruff: noqa: RUF001 (Russian words are Cyrillic)
-"""Error details on the customer's socket are in the socket's language: the widget shows `detail` as it comes
-(static/widget/widget.js: a notice, or "Not sent: …" under the message). Codes never change."""
+"""Error details are in their reader's language: the widget and the console show `detail` as it comes (a notice or a
+toast, or "Not sent: …" under the message). The customer's socket and the survey answer speak the widget token's
+language; the agent's socket speaks the console page's (LocaleMiddleware's pick). Codes never change."""
 
 import ast
+import json
+import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from chat import errors
-from tests.chat.helpers import send_frame, widget_socket
+from chat import errors, services
+from tests.chat.helpers import agent_socket, send_frame, widget_socket, widget_token
 from tests.conftest import require
+from tickets import services as tickets_services
 
 ROOT = Path(__file__).resolve().parents[2]
-# Refusals only staff meet (the console's own frames); the console is not the customer's widget.
-STAFF_ONLY = {
-    "accept this conversation before replying to the customer",
-    "kind must be text or note",
-    "only staff may write here",
-    "another agent has already accepted this conversation",
-    "say a few words to the next agent about where things stand",
-    "no such agent",
-    "only the agent holding the chat can hand it off",
-    "this chat is already yours",
-    "only supervisors may reassign a chat",
-    "only the agent holding the chat can end it",
-    "answer yes, partly or no",  # the survey is answered over HTTP (chat/views.py)
-    "the question comes when the chat has ended",
-}
+# Raised in chat/ but read on no socket: the supervisor's monitor page (supervisor/monitor_views.py) is English.
+NOT_ON_A_SOCKET = {"only supervisors may reassign a chat"}
 # Said by their code instead (errors.TOO_LONG: "a message may hold at most … characters").
 BY_CODE = {"frame too large"}
+NOT_ASSIGNEE = {
+    "ru": "Сначала примите этот чат, потом отвечайте клиенту.",
+    "ar": "اقبل هذه المحادثة أولًا، ثم ردّ على العميل.",
+    None: "accept this conversation before replying to the customer",  # no Accept-Language: English
+}
 
 
 @pytest.fixture(autouse=True)
@@ -68,9 +64,68 @@ async def test_arabic_is_translated_while_english_and_field_errors_stay_as_raise
 
 
 def test_a_locale_we_do_not_have_falls_back_to_english():
-    assert errors.customer_detail("empty_body", "a message needs some text", "xx") == "a message needs some text"
-    assert errors.customer_detail("empty_body", "a message needs some text", "zh-CN") == "消息是空的，请写点内容。"
-    assert errors.customer_detail("bad_frame", '"seq" must be an integer', "ru") == '"seq" must be an integer'
+    assert errors.error_detail("empty_body", "a message needs some text", "xx") == "a message needs some text"
+    assert errors.error_detail("empty_body", "a message needs some text", "zh-CN") == "消息是空的，请写点内容。"
+    assert errors.error_detail("bad_frame", '"seq" must be an integer', "ru") == '"seq" must be an integer'
+
+
+async def _waiting_chat(sub: str) -> int:
+    customer, _ = await widget_socket(sub=sub)
+    await customer.send(send_frame("help please"))
+    conversation_id = (await customer.expect("ack", skip=("message", "conversation")))["conversation"]
+    await customer.close()
+    return conversation_id
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("lang", list(NOT_ASSIGNEE))
+async def test_an_agent_socket_refuses_in_the_consoles_language(alice, lang):
+    conversation_id = await _waiting_chat(f"staff-errors-{lang}")
+    header = [(b"accept-language", f"{lang}-XX,{lang};q=0.9,en;q=0.5".encode())] if lang else []  # as browsers do
+    agent, _ = await agent_socket(alice, extra_headers=header)
+    await agent.send(send_frame("hello", conversation=conversation_id))  # replying before accepting
+    refused = await agent.expect("error", skip=("queue", "conversation", "offer", "message"))
+    assert (refused["code"], refused["detail"]) == ("not_assignee", NOT_ASSIGNEE[lang])
+    await agent.send({"type": "read", "conversation": "one"})  # a broken client's frame: for developers
+    refused = await agent.expect("error", skip=("queue", "conversation", "offer", "message"))
+    assert (refused["code"], refused["detail"]) == ("bad_frame", '"conversation" must be an integer')
+    await agent.close()
+
+
+@pytest.mark.parametrize(
+    ("cookies", "accept", "expected"),
+    [
+        ({}, "", "en"),
+        ({}, "fr-FR, ru;q=0.8, ar;q=0.5", "ru"),  # the first language we have
+        ({}, "zh-CN,zh;q=0.9", "zh-hans"),
+        ({"django_language": "ar"}, "ru", "ar"),  # the language cookie wins, as on a page
+        ({"django_language": "xx"}, "bn-BD", "bn"),
+    ],
+)
+def test_the_agents_language_is_the_one_localemiddleware_picks(cookies, accept, expected):
+    scope = {"cookies": cookies, "headers": [(b"host", b"testserver"), (b"accept-language", accept.encode())]}
+    assert errors.staff_language(scope) == expected
+
+
+@pytest.mark.django_db
+def test_the_survey_refuses_in_the_customers_language(client):
+    customer = tickets_services.customer_upsert(external_id="survey-ru", name="Иван", locale="ru")
+    posted = services.customer_message_post(
+        customer=customer, conversation_id=None, client_msg_id=uuid.uuid4(), body="здравствуйте", locale="ru"
+    )
+    url = f"/chat/survey/{posted.message.conversation_id}/"
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {widget_token(sub='survey-ru', locale='ru')}"}
+
+    def answer(value: str):
+        return client.post(url, data=json.dumps({"value": value}), content_type="application/json", **headers)
+
+    early = answer("yes")  # the chat is still open
+    assert early.status_code == 400
+    assert early.json() == {"error": "still_open", "detail": "Этот вопрос появится, когда чат завершится."}
+    services.conversation_end(conversation_id=posted.message.conversation_id, customer=customer)
+    wrong = answer("maybe")
+    assert wrong.json() == {"error": "bad_answer", "detail": "Выберите ответ: «Да», «Отчасти» или «Нет»."}
+    assert answer("partly").json()["answer"] == "partly"
 
 
 def _constant_details(path: Path) -> set[str]:
@@ -85,10 +140,12 @@ def _constant_details(path: Path) -> set[str]:
     return found
 
 
-def test_every_detail_a_customer_can_meet_is_listed_for_translation():
-    """A new refusal in chat/ must be listed in chat/errors.py (and translated) or named staff-only here."""
+def test_every_detail_a_person_can_meet_is_listed_for_translation():
+    """A new refusal in chat/ must be listed in chat/errors.py (customers' or staff's, and translated), or be said
+    where no socket reads it (NOT_ON_A_SOCKET)."""
     raised = set().union(
         *(_constant_details(ROOT / "chat" / name) for name in ("services.py", "consumers.py", "access.py"))
     )
-    assert raised - errors.CUSTOMER_DETAILS - STAFF_ONLY - BY_CODE == set()
-    assert errors.CUSTOMER_DETAILS - raised == set()  # nothing listed that is no longer raised
+    assert errors.CUSTOMER_DETAILS.isdisjoint(errors.STAFF_DETAILS)
+    assert raised - errors.CUSTOMER_DETAILS - errors.STAFF_DETAILS - NOT_ON_A_SOCKET - BY_CODE == set()
+    assert errors.LISTED - raised == set()  # nothing listed that is no longer raised
