@@ -8,7 +8,8 @@ connections instead; everything else keeps using the ORM.
 The connections use the same settings as Django's (DATABASES["default"]) and autocommit; the statement text and
 parameters are exactly the ORM path's, but run as a server-side prepared statement (PostgreSQL parses and plans it
 once per connection: p99 at 1,000 chats went from 6.6 to 5.1-5.5 ms). A broken connection is dropped, not reused;
-PostgreSQL errors surface as django.db errors so callers handle one family.
+PostgreSQL errors surface as django.db errors so callers handle one family. (Behind PgBouncer in transaction
+pooling mode, prepared statements need its `max_prepared_statements` setting, 1.21+.)
 """
 
 import asyncio
