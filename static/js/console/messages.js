@@ -17,10 +17,11 @@ function bubble(kind, role, authorName, body, createdAt) {
   return li;
 }
 
+// To the very end, where the latest words sit just above the composer. (Scrolling the last message "into view"
+// lined it up with the pane's bottom edge: behind the composer, which sticks there.)
 export function scrollDown(pane) {
   const box = pane.node.querySelector(".pane-main");
   box.scrollTop = box.scrollHeight;
-  pane.list.lastElementChild?.scrollIntoView({ block: "end" });
 }
 
 export function renderMessage(pane, frame) {
