@@ -1,6 +1,7 @@
 // The agent console: live queue, several chats at once, notes, transfer with a note, end, presence.
 // This module connects and routes the server's frames; the parts live in ./console/: kit.js (shared state and
-// helpers), queue.js, panes.js (chats and tabs), messages.js, composer.js (drafts, notes, transfer, end).
+// helpers), queue.js, panes.js (chats and tabs), messages.js, composer.js (drafts, notes, transfer, end),
+// view.js (one pane at a time on a phone).
 // Typed text is never lost: drafts live in localStorage per conversation, and sends wait in the socket's outbox
 // until acknowledged.
 import { applyCardUpdate } from "./cards.js";
@@ -9,8 +10,9 @@ import { ChatSocket, localStore, socketUrl } from "./socket.js";
 import { insertText, saveDraft } from "./console/composer.js";
 import { $, me, panes, root, shared, toast } from "./console/kit.js";
 import { pendingFailed, pendingSent, renderMessage, updateSeen } from "./console/messages.js";
-import { activate, ensurePane, markRead, setUnread, updatePane } from "./console/panes.js";
+import { activate, ensurePane, inFront, markRead, openChat, setUnread, updatePane } from "./console/panes.js";
 import { acceptDone, acceptFailed, queueOffer, queueReplace, queueSettle } from "./console/queue.js";
+import { showDetails } from "./console/view.js";
 
 const STATE_TEXT = {
   connecting: gettext_noop("Connecting…"),
@@ -31,7 +33,7 @@ const handlers = {
     }
     for (const conversation of frame.conversations || []) {
       const pane = ensurePane(conversation);
-      if (pane.id !== shared.activeId) setUnread(pane, conversation.unread || 0);
+      if (!inFront(pane)) setUnread(pane, conversation.unread || 0);
     }
     shared.socket.markReady();
   },
@@ -46,7 +48,8 @@ const handlers = {
     const mine = frame.assignee?.id === me;
     if (!panes.has(frame.conversation) && !(mine && frame.status === "active")) return;
     const pane = ensurePane(frame);
-    if (acceptDone(frame.conversation) || (mine && !shared.activeId)) activate(pane.id);
+    if (acceptDone(frame.conversation)) openChat(pane.id);
+    else if (mine && !shared.activeId) activate(pane.id);
   },
   message(frame) {
     const pane = panes.get(frame.conversation);
@@ -55,7 +58,7 @@ const handlers = {
     if (frame.payload?.type === "ended") updatePane(pane, { status: "ended" });
     if (frame.author?.role !== "customer") return;
     pane.node.querySelector(".pane-typing").hidden = true;
-    if (pane.id === shared.activeId && document.visibilityState === "visible") markRead(pane);
+    if (inFront(pane)) markRead(pane);
     else setUnread(pane, pane.unread + 1);
   },
   typing(frame) {
@@ -122,7 +125,9 @@ document.addEventListener("helpdesk:insert-text", (event) => {
   const pane = panes.get(Number(conversationId));
   if (!pane || typeof text !== "string") return;
   insertText(pane, text);
-  activate(pane.id);
+  showDetails(pane, false); // on a phone the ticket made way for the composer: back to the words
+  openChat(pane.id);
+  pane.input.focus();
 });
 
 document.addEventListener("visibilitychange", () => {

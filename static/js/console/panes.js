@@ -3,6 +3,7 @@ import { t as _ } from "../i18n.js";
 import { restoreDraft, wireComposer } from "./composer.js";
 import { $, el, languageName, me, panes, shared } from "./kit.js";
 import { renderPending, scrollDown } from "./messages.js";
+import { inSight, showDetails, showView, singlePane } from "./view.js";
 
 export function ensurePane(frame) {
   const id = frame.conversation;
@@ -36,6 +37,7 @@ function createPane(frame) {
   $("panes").appendChild(node);
   $("no-chats").hidden = true;
   fillContext(pane);
+  wireNarrow(pane);
   restoreDraft(pane);
   for (const item of socket.pending(id)) renderPending(pane, item);
   socket.track(id);
@@ -52,6 +54,7 @@ function createPane(frame) {
 
 function fillContext(pane) {
   pane.context = pane.node.querySelector(".chat-context");
+  pane.context.id = `context-${pane.id}`;
   pane.context.dataset.conversationId = pane.id;
   pane.context.dataset.ticketId = pane.ticket ?? "";
   pane.context.dataset.customerId = pane.customer.id ?? "";
@@ -72,7 +75,7 @@ function makeTab(pane) {
   tab.appendChild(el("span", "tab-name", pane.customer.name || _("Customer")));
   if (pane.customer.vip) tab.appendChild(el("span", "vip-badge", "VIP"));
   tab.appendChild(el("span", "unread"));
-  tab.addEventListener("click", () => activate(pane.id));
+  tab.addEventListener("click", () => openChat(pane.id));
   $("tabs").appendChild(tab);
   return tab;
 }
@@ -109,9 +112,32 @@ export function activate(id) {
   const pane = panes.get(id);
   if (pane) {
     markRead(pane);
-    pane.input.focus();
+    // On a phone the keyboard would cover the customer's words: the chat's name takes the focus instead.
+    if (singlePane()) pane.node.querySelector(".pane-name").focus();
+    else pane.input.focus();
     scrollDown(pane);
   }
+}
+
+// The agent chose this chat (its tab, accepting it, a canned reply): on a phone it takes the whole screen.
+export function openChat(id) {
+  showView("chat");
+  activate(id);
+}
+
+function wireNarrow(pane) {
+  const toggle = pane.node.querySelector(".details-toggle");
+  toggle.setAttribute("aria-controls", pane.context.id);
+  toggle.addEventListener("click", () => {
+    const open = !pane.node.classList.contains("details-open");
+    showDetails(pane, open);
+    if (!open) markRead(pane);
+  });
+  pane.node.querySelector(".pane-back").addEventListener("click", () => {
+    showDetails(pane, false);
+    showView("list");
+    pane.tab.focus();
+  });
 }
 
 function closePane(pane) {
@@ -120,6 +146,7 @@ function closePane(pane) {
   pane.node.remove();
   pane.tab.remove();
   panes.delete(pane.id);
+  showView("list");
   if (shared.activeId === pane.id) {
     shared.activeId = null;
     const next = panes.keys().next();
@@ -134,11 +161,21 @@ export function setUnread(pane, count) {
   badge.textContent = count ? String(count) : "";
   badge.hidden = !count;
   const total = [...panes.values()].reduce((sum, p) => sum + p.unread, 0);
+  for (const other of panes.values()) {
+    const back = other.node.querySelector(".back-unread"); // what waits in the other chats
+    back.textContent = total - other.unread ? String(total - other.unread) : "";
+    back.hidden = !(total - other.unread);
+  }
   document.title = `${total ? `(${total}) ` : ""}${_("Console · Helpdesk")}`;
 }
 
+// Whether a customer's new message is read as it arrives, or counted as unread.
+export function inFront(pane) {
+  return pane.id === shared.activeId && inSight(pane);
+}
+
 export function markRead(pane) {
-  if (pane.id !== shared.activeId || document.visibilityState !== "visible") return;
+  if (!inFront(pane)) return;
   const last = shared.socket.lastSeq(pane.id);
   if (last > (pane.readSent || 0) && shared.socket.sendNow({ type: "read", conversation: pane.id, seq: last })) {
     pane.readSent = last;
