@@ -39,21 +39,34 @@ def test_widget_during_a_chat(browser, asgi_server, alice, lang):
         context.close()
 
 
-def test_console_with_a_chat_open(browser, asgi_server, alice):
+@pytest.mark.parametrize(("size", "locale"), [("desk", "en-GB"), ("phone", "ar")])
+def test_console_with_a_chat_open(browser, asgi_server, alice, size, locale):
+    """At a desk, and on a phone in Arabic (right to left): the list, the chat and its ticket, one at a time."""
     require("postgres", "redis", "node")
     customer, customer_page = new_page(browser, PHONE)
-    agent, console = new_page(browser, DESK, bypass_csp=True)
+    agent, console = new_page(browser, DESK if size == "desk" else PHONE, locale=locale, bypass_csp=True)
     try:
         widget = open_widget_as(customer_page, asgi_server, "ar")
         customer_says(widget, PEOPLE["ar"][2])
         login(console, asgi_server, "alice@test.example", "pw-alice-123")
         console.goto(f"{asgi_server}/console/")
         expect(console.locator("#connection")).to_have_attribute("data-state", "online")
+        expect(console.locator(".queue-item")).to_have_count(1)
+        if size == "phone":
+            assert serious_violations(console) == []
+            screenshot(console, f"a11y-console-list-{size}-{locale}")
         console.locator(".queue-item").get_by_role("button").first.click()
         pane = console.locator(".chat-pane:not([hidden])")
         expect(pane.locator(".pane-messages .msg-body", has_text=PEOPLE["ar"][2])).to_have_count(1)
         assert serious_violations(console) == []
-        screenshot(console, "a11y-console-arabic-customer")
+        if size == "desk":
+            screenshot(console, "a11y-console-arabic-customer")
+            return
+        screenshot(console, f"a11y-console-chat-{size}-{locale}")
+        pane.locator(".details-toggle").click()
+        expect(pane.locator(".tk-sidebar")).to_be_visible()
+        assert serious_violations(console) == []
+        screenshot(console, f"a11y-console-details-{size}-{locale}")
     finally:
         customer.close()
         agent.close()
