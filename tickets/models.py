@@ -4,6 +4,7 @@ other app writes its events to, so a transcript is read in one query."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 
 class Customer(models.Model):
@@ -94,17 +95,17 @@ class Tag(models.Model):
 
 class Ticket(models.Model):
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        OPEN = "open", "Open"
-        PENDING = "pending", "Pending"
-        SOLVED = "solved", "Solved"
-        CLOSED = "closed", "Closed"
+        NEW = "new", pgettext_lazy("ticket status", "New")
+        OPEN = "open", pgettext_lazy("ticket status", "Open")
+        PENDING = "pending", pgettext_lazy("ticket status", "Pending")
+        SOLVED = "solved", pgettext_lazy("ticket status", "Solved")
+        CLOSED = "closed", pgettext_lazy("ticket status", "Closed")
 
     class Priority(models.TextChoices):
-        LOW = "low", "Low"
-        NORMAL = "normal", "Normal"
-        HIGH = "high", "High"
-        URGENT = "urgent", "Urgent"
+        LOW = "low", pgettext_lazy("ticket priority", "Low")
+        NORMAL = "normal", pgettext_lazy("ticket priority", "Normal")
+        HIGH = "high", pgettext_lazy("ticket priority", "High")
+        URGENT = "urgent", pgettext_lazy("ticket priority", "Urgent")
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="tickets")
     subject = models.CharField(max_length=200)
@@ -243,7 +244,7 @@ class WebhookDelivery(models.Model):
     """One event for one endpoint, with its attempts. Written in the event's own transaction (an outbox)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
+        PENDING = "pending", pgettext_lazy("ticket status", "Pending")
         DELIVERED = "delivered", "Delivered"
         FAILED = "failed", "Failed (gave up)"
 

@@ -3,6 +3,8 @@
 // Changes POST the form and the server answers with the re-rendered fragment. Canned replies are only
 // ever inserted into the composer (via `helpdesk:insert-text`); nothing is sent from here.
 
+import { t as _ } from "./i18n.js";
+
 const STYLESHEET = new URL("../css/tickets.css", import.meta.url).href;
 
 function ensureStylesheet() {
@@ -74,7 +76,7 @@ function markSaved(element) {
   const note = document.createElement("span");
   note.className = "tk-saved";
   note.setAttribute("role", "status");
-  note.textContent = "Saved";
+  note.textContent = _("Saved");
   form.append(note);
 }
 
@@ -86,7 +88,7 @@ function replyItem(state, reply) {
   body.textContent = reply.body.length > 160 ? `${reply.body.slice(0, 160)}…` : reply.body;
   const insert = document.createElement("button");
   insert.type = "button";
-  insert.textContent = "Insert";
+  insert.textContent = _("Insert");
   insert.className = "tk-insert";
   insert.addEventListener("click", () => {
     document.dispatchEvent(
@@ -105,7 +107,7 @@ async function search(state, input, list) {
   if (!replies.length) {
     const empty = document.createElement("li");
     empty.className = "muted";
-    empty.textContent = "No reply matches.";
+    empty.textContent = _("No reply matches.");
     list.replaceChildren(empty);
     return;
   }

@@ -85,3 +85,17 @@ def test_translations_are_written_in_the_language(lang, domain):
         if not script.search(text) and text not in KEPT_LATIN
     ]
     assert latin_only == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "status", "priority"),
+    [("ru", "Открыто", "Срочный"), ("ar", "مفتوحة", "عاجلة"), ("zh-hans", "处理中", "紧急")],
+)
+def test_ticket_status_and_priority_labels_follow_the_page_language(lang, status, priority):
+    """The console's ticket sidebar shows these labels; a status is not the plural filter word ("Открытые")."""
+    from django.utils import translation
+
+    from tickets.models import Ticket
+
+    with translation.override(lang):
+        assert (str(Ticket.Status.OPEN.label), str(Ticket.Priority.URGENT.label)) == (status, priority)
