@@ -28,13 +28,19 @@ def customer_page(browser, asgi_server):
     context.close()
 
 
+def console_as_alice(browser, base, viewport):
+    """Alice signed in, on the console, connected: (context, page). The caller closes the context."""
+    context, page = open_page(browser, viewport)
+    login(page, base, "alice@test.example", "pw-alice-123")
+    page.goto(f"{base}/console/")
+    expect(page.locator("#connection")).to_have_attribute("data-state", "online", timeout=15000)
+    return context, page
+
+
 @pytest.fixture
 def agent_page(browser, asgi_server, alice):
     require("postgres", "redis")
-    context, page = open_page(browser, DESK)
-    login(page, asgi_server, "alice@test.example", "pw-alice-123")
-    page.goto(f"{asgi_server}/console/")
-    expect(page.locator("#connection")).to_have_attribute("data-state", "online", timeout=15000)
+    context, page = console_as_alice(browser, asgi_server, DESK)
     yield page
     context.close()
 

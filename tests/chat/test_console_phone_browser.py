@@ -30,10 +30,7 @@ THUMB = 44  # px: the smallest tap target we allow
 
 @pytest.fixture
 def phone_agent(browser, asgi_server, alice):
-    context, page = open_page(browser, PHONE)
-    login(page, asgi_server, "alice@test.example", "pw-alice-123")
-    page.goto(f"{asgi_server}/console/")
-    expect(page.locator("#connection")).to_have_attribute("data-state", "online", timeout=15000)
+    context, page = pages.console_as_alice(browser, asgi_server, PHONE)
     yield page
     context.close()
 

@@ -8,15 +8,6 @@ from tickets.models import Tag
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def client_as(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
 def listed(response) -> list[int]:
     return [c.pk for c in response.context["page"].object_list]
 

@@ -14,15 +14,6 @@ from tests.supervisor.factories import chat, person
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def client_as(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
 def conversations(count: int, words: str = "frozen withdrawal") -> list[int]:
     """`count` ended conversations that all match `words`, newest last."""
     return [chat(person(f"cap-{n}", name=f"Customer {n}"), [f"{words} {n}"], end=True).pk for n in range(count)]
