@@ -47,7 +47,7 @@ def test_a_task_killed_with_its_worker_is_redelivered_and_completes_exactly_once
     second = None
     try:
         _wait_for_worker(app, first.proc)
-        options = {"visibility_timeout": VISIBILITY_TIMEOUT}
+        options = {**settings.CELERY_BROKER_TRANSPORT_OPTIONS, "visibility_timeout": VISIBILITY_TIMEOUT}
         with Connection(settings.CELERY_BROKER_URL, transport_options=options) as conn:
             app.send_task(
                 "tests.reliability.slow_tasks.slow_lookup",

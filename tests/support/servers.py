@@ -64,7 +64,8 @@ def celery_worker(queue: str | None = None, extra_env: dict | None = None):
 
     env = child_env_for_test_db()
     env.update(extra_env or {})
-    queue = queue or env.get("HELPDESK_CELERY_QUEUE", "helpdesk")
+    # Without -Q the worker takes its own settings' queue: the one this deployment's tasks are sent to.
+    queues = ["-Q", queue] if queue else []
     log = open(ROOT / "test-artifacts" / f"worker-{os.getpid()}-{time.time_ns()}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [
@@ -76,8 +77,7 @@ def celery_worker(queue: str | None = None, extra_env: dict | None = None):
             "worker",
             "--pool",
             "solo",
-            "-Q",
-            queue,
+            *queues,
             "--loglevel",
             "INFO",
             "--without-gossip",
