@@ -155,6 +155,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": f"{REDIS_NAMESPACE}:"}
 CELERY_TASK_DEFAULT_QUEUE = envstr("HELPDESK_CELERY_QUEUE", REDIS_NAMESPACE)
+# The broker keeps no tasks across a restart; PostgreSQL keeps the work. Work this overdue (a lookup queued or running
+# past its deadline, a webhook delivery past its due time) is sent to the workers again by the sweepers, which
+# `celery beat` runs every SWEEP_SECONDS. They only send tasks: no periodic task changes a conversation's status or
+# assignee, or a ticket (tests/chat/test_no_timer.py holds them to that).
+SWEEP_SECONDS = envint("HELPDESK_SWEEP_SECONDS", 60)
+STALE_SECONDS = envint("HELPDESK_STALE_SECONDS", 120)
+CELERY_BEAT_SCHEDULE = {
+    name: {"task": name, "schedule": float(SWEEP_SECONDS), "options": {"expires": float(SWEEP_SECONDS)}}
+    for name in ("recovery.lookups_sweep", "tickets.deliveries_sweep")
+}
 
 # --- Auth ------------------------------------------------------------------------------------------
 
