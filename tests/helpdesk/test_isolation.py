@@ -22,7 +22,7 @@ from tests.chat.helpers import session_cookie, widget_token
 from tests.conftest import ROOT, require
 from tests.reliability.harness import AsgiServer, Process, RedisServer
 from tests.support import instance
-from tests.support.servers import child_env_for_test_db
+from tests.support.servers import child_env_for_test_db, wait_until
 
 # Settings a developer's shell (or this test run) may carry: a deployment left at its defaults has none of them.
 OVERRIDES = ("HELPDESK_CHANNEL_PREFIX", "HELPDESK_CELERY_QUEUE", "HELPDESK_INSTANCE", "CELERY_BROKER_URL")
@@ -98,9 +98,7 @@ async def chat(customer: Recorder, agent: Recorder, words: str) -> int:
 
 
 def probes_ran(store: redis.Redis, token: str) -> list[str]:
-    deadline = time.monotonic() + 60
-    while store.llen(f"probe:{token}") < PROBES and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_until(lambda: store.llen(f"probe:{token}") >= PROBES, 60)
     time.sleep(1)  # a task taken by the wrong worker would have been recorded by now too
     return [name.decode() for name in store.lrange(f"probe:{token}", 0, -1)]
 

@@ -24,7 +24,7 @@ from recovery.models import Lookup, Walkthrough
 from tests.conftest import require
 from tests.reliability.harness import AsgiServer, Process, RedisServer
 from tests.support.chains import token_transfer
-from tests.support.servers import child_env_for_test_db
+from tests.support.servers import child_env_for_test_db, wait_until
 from tests.tickets.receiver import webhook_receiver
 from tickets import services as tickets_services
 from tickets.models import TimelineEvent, WebhookDelivery
@@ -46,15 +46,6 @@ def http(server: AsgiServer, path: str, customer, body: dict | None = None) -> d
 
 def queued_messages(store: redis.Redis) -> int:
     return sum(store.llen(key) for key in store.keys("*") if store.type(key) == b"list")
-
-
-def wait_until(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return predicate()
 
 
 @pytest.mark.chain

@@ -13,7 +13,7 @@ from kombu import Connection
 
 from tests.conftest import require
 from tests.reliability.harness import Process
-from tests.support.servers import _wait_for_worker, child_env_for_test_db
+from tests.support.servers import _wait_for_worker, child_env_for_test_db, wait_until
 
 VISIBILITY_TIMEOUT = 5
 
@@ -25,15 +25,6 @@ def start_worker() -> Process:
     args += ["-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-I", "tests.reliability.slow_tasks", "--loglevel", "INFO"]
     args += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
     return Process(args, env, "worker-kill").start()
-
-
-def wait_until(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
 
 
 @pytest.mark.django_db(transaction=True)

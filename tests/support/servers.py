@@ -116,3 +116,13 @@ def _wait_for_worker(app, proc, timeout: float = 30) -> None:
         except Exception:
             continue
     raise RuntimeError("the Celery worker did not answer a ping in time")
+
+
+def wait_until(predicate, timeout: float, every: float = 0.1) -> bool:
+    """Poll `predicate` until it holds or `timeout` seconds pass; its last answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(every)
+    return predicate()
