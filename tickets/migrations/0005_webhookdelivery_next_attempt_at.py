@@ -11,7 +11,7 @@ def pending_due_now(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("tickets", "0003_ticket_list_order"),
+        ("tickets", "0004_activity_destination_address"),
     ]
 
     operations = [
