@@ -33,7 +33,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 AGENT_SOCKET_ORIGINS = envlist("HELPDESK_AGENT_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.apps.HelpdeskAdminConfig",  # django.contrib.admin, signing in through the limits
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -150,6 +150,11 @@ CELERY_TASK_DEFAULT_QUEUE = envstr("HELPDESK_CELERY_QUEUE", "helpdesk")
 # --- Auth ------------------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+# The first refuses every sign-in (page, admin, HTTP Basic) once an address or account failed too often.
+AUTHENTICATION_BACKENDS = [
+    "accounts.signin_limits.SignInLimitsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
