@@ -9,10 +9,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
 
+from helpdesk.proxy import TrustedProxyHeaders  # noqa: E402
 from helpdesk.routing import websocket_application  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application})
+application = TrustedProxyHeaders(
+    ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application}), settings.TRUSTED_PROXIES
+)
 
 # Python's cyclic garbage collector stops the event loop while it runs. With 1,000 chats open, full collections
 # took 60-130 ms and were the whole tail of the delivery benchmark (docs/BENCHMARKS.md). What start-up created

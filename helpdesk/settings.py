@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from helpdesk.env import database_from_url, envbool, envint, envlist, envsecret, envstr
+from helpdesk.env import database_from_url, envbool, envint, envlist, envnetworks, envsecret, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -221,6 +221,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = envbool("HELPDESK_HSTS_PRELOAD", not DEBUG)
 if envbool("HELPDESK_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only these peers' X-Forwarded-For names the client (helpdesk/proxy.py); default none: the peer is the client.
+TRUSTED_PROXIES = envnetworks("HELPDESK_TRUSTED_PROXIES")
 
 # A strict policy: no inline scripts or styles anywhere (templates load small ES modules).
 SECURE_CSP = {
