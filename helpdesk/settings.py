@@ -20,12 +20,19 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("HELPDESK_SECRET_KEY is required unless HELPDESK_DEBUG=true")
     SECRET_KEY = "insecure-debug-only-key-never-used-in-production"
 
-# The exchange's backend signs widget tokens (HS256) with this secret.
+# The exchange's backend signs widget tokens (HS256) with this secret. HS256 wants a key at least as long as its
+# 32-byte hash (RFC 7518 §3.2): a shorter one can be guessed offline from any token a customer holds.
+WIDGET_SECRET_MIN_BYTES = 32
 WIDGET_SECRET = envsecret("HELPDESK_WIDGET_SECRET")
 if not WIDGET_SECRET:
     if not DEBUG:
         raise ImproperlyConfigured("HELPDESK_WIDGET_SECRET is required unless HELPDESK_DEBUG=true")
     WIDGET_SECRET = "insecure-debug-widget-secret-change-me"
+if not DEBUG and len(WIDGET_SECRET.encode()) < WIDGET_SECRET_MIN_BYTES:
+    raise ImproperlyConfigured(
+        f"HELPDESK_WIDGET_SECRET must be at least {WIDGET_SECRET_MIN_BYTES} bytes "
+        f"(it is {len(WIDGET_SECRET.encode())}); e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
+    )
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
