@@ -11,7 +11,7 @@ import hashlib
 import ipaddress
 
 from django.conf import settings
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -86,6 +86,10 @@ class SignInLimitsBackend(BaseBackend):
         if request is not None:
             setattr(request, REFUSAL_ATTRIBUTE, why)
         raise PermissionDenied(why)
+
+    def get_user(self, user_id):
+        # login() without a backend (the test client's force_login) names the first one listed in the session.
+        return ModelBackend().get_user(user_id)
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.signin_limits.count")
