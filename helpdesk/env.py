@@ -1,5 +1,6 @@
 """Typed readers for environment variables. A bad value fails loudly at start-up, never later."""
 
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -48,6 +49,14 @@ def envint(name: str, default: int) -> int:
 
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def envnetworks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated addresses or networks (`10.0.0.5,172.16.0.0/12,::1`)."""
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in envlist(name)]
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {exc} (give addresses or networks, comma-separated)") from exc
 
 
 def database_from_url(url: str) -> dict:

@@ -8,7 +8,16 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from helpdesk.env import database_from_url, envbool, envint, envlist, envsecret, envstr, redis_namespace
+from helpdesk.env import (
+    database_from_url,
+    envbool,
+    envint,
+    envlist,
+    envnetworks,
+    envsecret,
+    envstr,
+    redis_namespace,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,12 +29,19 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("HELPDESK_SECRET_KEY is required unless HELPDESK_DEBUG=true")
     SECRET_KEY = "insecure-debug-only-key-never-used-in-production"
 
-# The exchange's backend signs widget tokens (HS256) with this secret.
+# The exchange's backend signs widget tokens (HS256) with this secret. HS256 wants a key at least as long as its
+# 32-byte hash (RFC 7518 §3.2): a shorter one can be guessed offline from any token a customer holds.
+WIDGET_SECRET_MIN_BYTES = 32
 WIDGET_SECRET = envsecret("HELPDESK_WIDGET_SECRET")
 if not WIDGET_SECRET:
     if not DEBUG:
         raise ImproperlyConfigured("HELPDESK_WIDGET_SECRET is required unless HELPDESK_DEBUG=true")
     WIDGET_SECRET = "insecure-debug-widget-secret-change-me"
+if not DEBUG and len(WIDGET_SECRET.encode()) < WIDGET_SECRET_MIN_BYTES:
+    raise ImproperlyConfigured(
+        f"HELPDESK_WIDGET_SECRET must be at least {WIDGET_SECRET_MIN_BYTES} bytes "
+        f"(it is {len(WIDGET_SECRET.encode())}); e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
+    )
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
@@ -33,7 +49,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 AGENT_SOCKET_ORIGINS = envlist("HELPDESK_AGENT_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.apps.HelpdeskAdminConfig",  # django.contrib.admin, signing in through the limits
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -169,6 +185,11 @@ CELERY_BEAT_SCHEDULE = {
 # --- Auth ------------------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+# The first refuses every sign-in (page, admin, HTTP Basic) once an address or account failed too often.
+AUTHENTICATION_BACKENDS = [
+    "accounts.signin_limits.SignInLimitsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -235,6 +256,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = envbool("HELPDESK_HSTS_PRELOAD", not DEBUG)
 if envbool("HELPDESK_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only these peers' X-Forwarded-For names the client (helpdesk/proxy.py); default none: the peer is the client.
+TRUSTED_PROXIES = envnetworks("HELPDESK_TRUSTED_PROXIES")
 
 # A strict policy: no inline scripts or styles anywhere (templates load small ES modules).
 SECURE_CSP = {
