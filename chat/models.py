@@ -174,7 +174,7 @@ class Attachment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["message", "position"]
+        ordering = ["position"]  # within a message (prefetches group by message)
         indexes = [
             models.Index(fields=["uploaded_by_customer", "created_at"], name="chat_attachment_by_customer"),
             models.Index(fields=["uploaded_by", "created_at"], name="chat_attachment_by_staff"),

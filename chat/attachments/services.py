@@ -228,7 +228,7 @@ def agent_message_post(
 def _claim(ids: list[uuid.UUID], *, uploader: dict, conversation_id: int | None = None) -> list[Attachment]:
     """The uploader's own files, not yet sent, locked until the commit; in the order the frame named them.
     Staff uploads were made for one conversation and go only there."""
-    found = Attachment.objects.select_for_update().filter(pk__in=ids, message__isnull=True, **uploader)
+    found = Attachment.objects.select_for_update().filter(pk__in=ids, message__isnull=True, **uploader).order_by()
     if conversation_id is not None:
         found = found.filter(conversation_id=conversation_id)
     by_id = {attachment.pk: attachment for attachment in found}

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('uploaded_by_customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tickets.customer')),
             ],
             options={
-                'ordering': ['message', 'position'],
+                'ordering': ['position'],
                 'indexes': [models.Index(fields=['uploaded_by_customer', 'created_at'], name='chat_attachment_by_customer'), models.Index(fields=['uploaded_by', 'created_at'], name='chat_attachment_by_staff')],
             },
         ),
