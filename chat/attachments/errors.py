@@ -17,6 +17,7 @@ TOO_MANY_IN_ONE = gettext_noop("at most 10 attachments in one message")
 NO_CREDENTIALS = gettext_noop("sign in, or send the widget's token")
 LINK_EXPIRED = gettext_noop("this link has expired; open the chat again for a fresh one")
 LINK_INVALID = gettext_noop("this link is not valid")
+CSRF_FAILED = gettext_noop("the CSRF check failed; reload the page")
 
 DETAILS = frozenset(
     {
@@ -32,6 +33,7 @@ DETAILS = frozenset(
         NO_CREDENTIALS,
         LINK_EXPIRED,
         LINK_INVALID,
+        CSRF_FAILED,
     }
 )
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from chat import access as chat_access
 from chat.attachments import access, links, services
 from chat.attachments.errors import (
+    CSRF_FAILED,
     LINK_EXPIRED,
     LINK_INVALID,
     NO_CREDENTIALS,
@@ -75,7 +76,7 @@ def upload(request: HttpRequest):
         customer = _customer(request)
         staff = None if customer is not None else _staff(request)
         if staff is not None and _csrf_failed(request):
-            raise AttachmentRefused("forbidden", "the CSRF check failed; reload the page")
+            raise AttachmentRefused("forbidden", CSRF_FAILED)
         if int(request.META.get("CONTENT_LENGTH") or 0) > settings.ATTACHMENT_MAX_BYTES + ENVELOPE_BYTES:
             raise AttachmentRefused("too_large", TOO_BIG, limit=human_size(settings.ATTACHMENT_MAX_BYTES))
         upload, conversation_id = _form(request)
