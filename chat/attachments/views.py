@@ -4,12 +4,14 @@ Customers authenticate with the widget's bearer token (no cookies); staff with t
 session must pass Django's CSRF check. Every refusal is JSON {"code","detail"} with a 4xx status, the detail in the
 reader's language."""
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
-from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -31,6 +33,7 @@ from chat.errors import supported_language
 from chat.models import Attachment
 from chat.views import customer_from_bearer
 
+CHUNK_BYTES = 64 * 1024
 # Room for the multipart envelope around the largest file we take.
 ENVELOPE_BYTES = 64 * 1024
 # What a served file may do in a browser: nothing. Pictures may show themselves, nothing else loads or runs.
@@ -155,15 +158,24 @@ def serve(request: HttpRequest, attachment_id, variant: str):
     if not name:
         raise Http404
     content_type = attachment.content_type if variant == links.FILE else attachment.thumb_type
-    response = FileResponse(
-        services.storage().open(name, "rb"),
-        content_type=content_type,
-        as_attachment=not content_type.startswith("image/"),  # a PDF is saved, never shown in our origin
-        filename=attachment.name,
-    )
+    stored = services.storage().open(name, "rb")
+    response = StreamingHttpResponse(_chunks(stored), content_type=content_type)
+    response["Content-Length"] = str(stored.size)
+    # A PDF is saved, never shown in our origin; a picture shows itself.
+    response["Content-Disposition"] = content_disposition_header(not content_type.startswith("image/"), attachment.name)
     response["Content-Security-Policy"] = PICTURE_POLICY if content_type.startswith("image/") else DOCUMENT_POLICY
     response["X-Content-Type-Options"] = "nosniff"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = f"private, max-age={links.seconds_left(expires)}"
     return response
+
+
+async def _chunks(stored):
+    """The file in pieces, read off the event loop (a bucket answers over the network), then closed."""
+    read = sync_to_async(stored.read, thread_sensitive=False)
+    try:
+        while chunk := await read(CHUNK_BYTES):
+            yield chunk
+    finally:
+        await sync_to_async(stored.close, thread_sensitive=False)()

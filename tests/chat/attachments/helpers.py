@@ -1,5 +1,6 @@
 """Uploading over HTTP as a customer (the widget's bearer token) or as staff (session + CSRF), and sending."""
 
+import asyncio
 import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -63,3 +64,14 @@ def open_chat(customer, agent=None) -> int:
     if agent is not None:
         chat_services.conversation_accept(agent=agent, conversation_id=posted.message.conversation_id)
     return posted.message.conversation_id
+
+
+def content(response) -> bytes:
+    """A served file's bytes: the view streams them from an async iterator (off the event loop in production)."""
+    if not getattr(response, "streaming", False):
+        return response.content
+
+    async def collect():
+        return b"".join([chunk async for chunk in response.streaming_content])
+
+    return asyncio.run(collect()) if response.is_async else b"".join(response.streaming_content)

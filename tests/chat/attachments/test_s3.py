@@ -20,7 +20,7 @@ from PIL import Image
 from chat.attachments import services
 from chat.models import Attachment
 from tests.chat.attachments import samples
-from tests.chat.attachments.helpers import as_customer
+from tests.chat.attachments.helpers import as_customer, content
 from tests.conftest import ROOT
 from tests.support.servers import free_port
 
@@ -95,7 +95,7 @@ def test_an_upload_lands_in_the_bucket_rewritten_and_is_served_from_it(client, c
     in_bucket = bucket.get_object(Bucket=BUCKET, Key=stored.file_name)["Body"].read()
     assert dict(Image.open(io.BytesIO(in_bucket)).getexif()) == {}, "the bucket holds the rewritten file"
     response = client.get(answer["url"])
-    assert response.status_code == 200 and b"".join(response.streaming_content) == in_bucket
+    assert response.status_code == 200 and content(response) == in_bucket
     assert response["Content-Type"] == "image/jpeg" and response["X-Content-Type-Options"] == "nosniff"
 
 

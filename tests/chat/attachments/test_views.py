@@ -16,6 +16,7 @@ from tests.chat.attachments.helpers import (
     as_customer,
     as_staff,
     bearer,
+    content,
     customer_sends,
     open_chat,
     staff_client,
@@ -29,8 +30,7 @@ WIRE_KEYS = {"id", "name", "size", "content_type", "url", "thumbnail_url"}
 
 def fetch(client, url, **headers):
     response = client.get(url, **headers)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    return response, body
+    return response, content(response)
 
 
 def test_a_customer_uploads_with_the_widget_token_and_gets_201_with_links(client, customer):
