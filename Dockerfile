@@ -8,6 +8,8 @@ RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY . .
 RUN HELPDESK_DEBUG=true python manage.py collectstatic --noinput -v 0 \
     && python manage.py compilemessages -v 0 --ignore=.venv || true
+# Attachments on the filesystem (HELPDESK_MEDIA_ROOT) when no bucket is configured: a volume the app may write.
+RUN mkdir -p /app/media && chown helpdesk /app/media
 USER helpdesk
 EXPOSE 8000
 # uvicorn, chosen by the benchmarks (docs/BENCHMARKS.md). It trusts X-Forwarded-* from FORWARDED_ALLOW_IPS: set it

@@ -231,3 +231,54 @@ def test_an_unsent_upload_is_its_uploaders_alone(client, customer, other_custome
     assert client.get(f"/chat/attachments/{attachment.pk}/", **bearer("cust-2")).status_code == 404
     client.force_login(alice)
     assert client.get(f"/chat/attachments/{attachment.pk}/").status_code == 404
+
+
+def test_the_purge_command_deletes_only_old_unsent_uploads(customer, attachment_storage):
+    import io as _io
+
+    from django.core.management import call_command
+
+    conversation_id = open_chat(customer)
+    sent = upload(customer=customer)
+    customer_sends(customer, [sent], conversation_id=conversation_id)
+    forgotten = upload(customer=customer)
+    Attachment.objects.filter(pk=forgotten.pk).update(created_at=forgotten.created_at - dt.timedelta(days=2))
+    fresh = upload(customer=customer)
+    out = _io.StringIO()
+    call_command("purge_unsent_attachments", stdout=out)
+    assert out.getvalue().strip() == "1 unsent attachment(s) deleted"
+    assert set(Attachment.objects.values_list("pk", flat=True)) == {sent.pk, fresh.pk}
+    assert not (attachment_storage / forgotten.file_name).exists() and (attachment_storage / sent.file_name).exists()
+
+
+def test_note_files_stay_out_of_the_api_transcript_and_webhooks(client, customer, alice, settings):
+    import uuid as _uuid
+
+    from chat.attachments import services as attachment_services
+    from tickets import services as tickets_services
+    from tickets.models import WebhookDelivery
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # deliveries are only written here, never sent
+    tickets_services.webhook_endpoint_create(url="https://exchange.example/hooks", events=[])
+    conversation_id = open_chat(customer, alice)
+    public = upload(customer=customer, name="deposit.png")
+    customer_sends(customer, [public], body="my deposit", conversation_id=conversation_id)
+    secret = upload(staff=alice, conversation_id=conversation_id, name="kyc-internal.png")
+    attachment_services.agent_message_post(
+        agent=alice,
+        conversation_id=conversation_id,
+        client_msg_id=_uuid.uuid4(),
+        body="",
+        attachments=[str(secret.pk)],
+        kind="note",
+    )
+    key = tickets_services.api_key_create(name="t", scopes=["transcripts:read"])[1]
+    transcript = client.get(
+        f"/api/v1/conversations/{conversation_id}/transcript/", HTTP_AUTHORIZATION=f"Bearer {key}"
+    ).json()
+    files = [item for message in transcript["messages"] for item in message["attachments"]]
+    assert [item["id"] for item in files] == [str(public.pk)]
+    assert files[0]["url"].startswith("http://testserver/chat/attachments/")
+    assert client.get(files[0]["url"]).status_code == 200  # a signed link: no key, no cookie
+    text = str(transcript) + str(list(WebhookDelivery.objects.values_list("payload", flat=True)))
+    assert str(secret.pk) not in text and "kyc-internal" not in text
