@@ -398,21 +398,23 @@ export class FileOutbox {
   // Uploads, then sends, one message at a time in the order they were written. One tab at a time per owner.
   pump() {
     if (this.running || !this.socket.ready || navigator.onLine === false) return;
-    const run = () => this.run().finally(() => (this.running = null));
-    this.running = navigator.locks
-      ? navigator.locks.request(`helpdesk-files-${this.owner}`, { ifAvailable: true }, (lock) => lock && run())
-      : run();
+    // Another tab holding the lock is at work on the same outbox: look again a little later.
+    const work = navigator.locks
+      ? navigator.locks.request(`helpdesk-files-${this.owner}`, { ifAvailable: true }, (lock) => (lock ? this.run() : this.later()))
+      : this.run();
+    this.running = Promise.resolve(work).finally(() => (this.running = null));
+  }
+
+  later() {
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => this.pump(), RETRY_MS);
   }
 
   async run() {
     for (const record of await this.all()) {
       if (record.failed) continue;
       const outcome = await this.uploadAll(record);
-      if (outcome === "later") {
-        clearTimeout(this.retry);
-        this.retry = setTimeout(() => this.pump(), RETRY_MS);
-        return;
-      }
+      if (outcome === "later") return this.later();
       if (outcome === "sent") {
         const frame = { client_msg_id: record.id, body: record.body, kind: record.kind };
         frame.attachments = record.files.map((file) => file.attachment.id);

@@ -3,16 +3,11 @@
 // pictures opening in the viewer. The parts themselves are in ../attachments.js.
 import { FileOutbox, Tray, pendingFiles, showProgress, wireChoosing } from "../attachments.js";
 import { t as _ } from "../i18n.js";
-import { me, panes, root, toast } from "./kit.js";
+import { csrfToken, me, panes, root, toast } from "./kit.js";
 import { renderPending } from "./messages.js";
 
 const boxes = new Map(); // client_msg_id -> the pending bubble's files box
 let outbox = null;
-
-function csrfToken() {
-  const match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
-  return match ? decodeURIComponent(match[1]) : "";
-}
 
 function bubbleOf(record) {
   const pane = panes.get(record.conversation);
