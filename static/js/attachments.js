@@ -238,35 +238,6 @@ function thumb(preview) {
   return img;
 }
 
-// The attach button, paste into the text box, and files dropped anywhere on `zone` all feed `onFiles`.
-export function wireChoosing({ button, picker, textbox, zone, onFiles }) {
-  button.addEventListener("click", () => picker.click());
-  picker.addEventListener("change", () => {
-    onFiles([...picker.files]);
-    picker.value = "";
-  });
-  textbox.addEventListener("paste", (event) => {
-    const files = [...(event.clipboardData?.files || [])];
-    if (!files.length) return; // plain text pastes as usual
-    event.preventDefault();
-    onFiles(files);
-  });
-  zone.addEventListener("dragover", (event) => {
-    if (![...(event.dataTransfer?.types || [])].includes("Files")) return;
-    event.preventDefault();
-    zone.classList.add("att-dropping");
-  });
-  zone.addEventListener("dragleave", (event) => {
-    if (!zone.contains(event.relatedTarget)) zone.classList.remove("att-dropping");
-  });
-  zone.addEventListener("drop", (event) => {
-    zone.classList.remove("att-dropping");
-    if (!event.dataTransfer?.files?.length) return;
-    event.preventDefault();
-    onFiles([...event.dataTransfer.files]);
-  });
-}
-
 // --- a message with files waiting to be sent ------------------------------------------------------------
 
 // The files part of a pending bubble: a preview, the name and a progress bar per file, and Cancel.

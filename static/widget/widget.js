@@ -268,7 +268,7 @@ const handlers = {
       chat.socket.raw({ type: "resume", conversation: frame.conversation, after_seq: chat.socket.lastSeq(frame.conversation) });
     }
     chat.socket.markReady();
-    files.pump();
+    files.online();
   },
   message(frame) {
     if (frame.payload?.type === "ended") chat.ended.add(frame.conversation);
