@@ -244,3 +244,34 @@ def test_the_console_sends_files_in_a_note_and_a_reply_and_the_customer_sees_onl
     assert Message.objects.filter(body="Here is the guide").count() == 1
     assert Attachment.objects.get(name="kyc-check.png").message.kind == "note"
     assert agent_page.js_errors == [] and phone.js_errors == []
+
+
+def test_a_supervisor_sees_the_files_in_the_live_monitor_and_the_transcript(browser, asgi_server, alice, sofia):
+    require("postgres", "redis")
+    from tests.chat.attachments import helpers
+    from tests.chat.pages import off_the_loop
+    from tests.conftest import login
+    from tickets import services as tickets_services
+
+    customer = tickets_services.customer_upsert(external_id="demo-alice", name="Alice Moreau", locale="en")
+    conversation_id = off_the_loop(helpers.open_chat, customer, alice)
+    picture = helpers.upload(wallet_screenshot(), customer=customer, name="wallet.png")
+    off_the_loop(helpers.customer_sends, customer, [picture], body="my wallet", conversation_id=conversation_id)
+    context, page = open_page(browser, {"width": 1280, "height": 800})
+    try:
+        login(page, asgi_server, "sofia@test.example", "pw-sofia-123")
+        page.goto(f"{asgi_server}/monitor/?watch={conversation_id}")
+        shown = page.locator("#watch-messages .att-picture img")
+        expect(shown).to_have_count(1)
+        page.wait_for_function("document.querySelector('#watch-messages .att-picture img').naturalWidth > 0")
+        page.goto(f"{asgi_server}/history/{conversation_id}/")
+        thumbnail = page.locator(".entry-files img")
+        expect(thumbnail).to_have_count(1)
+        assert loaded(thumbnail)
+        screenshot(page, "attachments-transcript-1280")
+        with page.expect_popup() as opened:
+            page.locator(".entry-file").click()
+        expect(opened.value.locator("img")).to_have_count(1)  # the signed link, after the lasting one redirected
+        assert page.js_errors == []
+    finally:
+        context.close()
