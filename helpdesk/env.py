@@ -1,6 +1,7 @@
 """Typed readers for environment variables. A bad value fails loudly at start-up, never later."""
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -64,3 +65,24 @@ def database_from_url(url: str) -> dict:
         "PORT": str(parsed.port or ""),
         "OPTIONS": options,
     }
+
+
+INSTANCE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+
+
+def redis_namespace(redis_url: str, instance: str = "") -> str:
+    """The prefix of every name this deployment uses in Redis: `helpdesk.db<N>[.<instance>]`.
+
+    Redis pub/sub channels are global to a server (the database number does not separate them), so two
+    deployments on one Redis must differ in their names, not only in their database numbers. Deriving the names
+    from the database number makes that the default; HELPDESK_INSTANCE tells apart deployments on one database."""
+    if instance and not INSTANCE_NAME.fullmatch(instance):
+        raise ConfigError(
+            f"HELPDESK_INSTANCE={instance!r}: use 1-40 lower-case letters, digits and hyphens (e.g. staging)"
+        )
+    db = 0
+    if redis_url:
+        from redis import ConnectionPool  # parses the URL exactly as the clients will (path /N, or ?db=N)
+
+        db = int(ConnectionPool.from_url(redis_url).connection_kwargs.get("db") or 0)
+    return f"helpdesk.db{db}" + (f".{instance}" if instance else "")

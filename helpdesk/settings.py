@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from helpdesk.env import database_from_url, envbool, envint, envlist, envsecret, envstr
+from helpdesk.env import database_from_url, envbool, envint, envlist, envsecret, envstr, redis_namespace
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -104,6 +104,10 @@ else:
     }
 
 REDIS_URL = envstr("REDIS_URL")
+# Every name this deployment gives Redis (channel layer, Celery queue and keys, cache) starts with this, so that
+# deployments sharing a Redis server never see each other (helpdesk/env.py says why; README, "Several deployments
+# on one Redis").
+REDIS_NAMESPACE = redis_namespace(REDIS_URL, envstr("HELPDESK_INSTANCE"))
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -123,7 +127,7 @@ if REDIS_URL:
                         "max_connections": envint("HELPDESK_REDIS_MAX_CONNECTIONS", 2000),
                     }
                 ],
-                "prefix": envstr("HELPDESK_CHANNEL_PREFIX", "helpdesk"),
+                "prefix": envstr("HELPDESK_CHANNEL_PREFIX", f"{REDIS_NAMESPACE}."),
                 # Used by the core layer only.
                 "capacity": 1000,
                 "expiry": 30,
@@ -144,8 +148,23 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("HELPDESK_CELERY_VISIBILITY_TIMEOUT", 600)}
-CELERY_TASK_DEFAULT_QUEUE = envstr("HELPDESK_CELERY_QUEUE", "helpdesk")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("HELPDESK_CELERY_VISIBILITY_TIMEOUT", 600),
+    # The queue, its bindings, the unacknowledged-task hash and the control channels, under our own name.
+    "global_keyprefix": f"{REDIS_NAMESPACE}:",
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": f"{REDIS_NAMESPACE}:"}
+CELERY_TASK_DEFAULT_QUEUE = envstr("HELPDESK_CELERY_QUEUE", REDIS_NAMESPACE)
+# The broker keeps no tasks across a restart; PostgreSQL keeps the work. Work this overdue (a lookup queued or running
+# past its deadline, a webhook delivery past its due time) is sent to the workers again by the sweepers, which
+# `celery beat` runs every SWEEP_SECONDS. They only send tasks: no periodic task changes a conversation's status or
+# assignee, or a ticket (tests/chat/test_no_timer.py holds them to that).
+SWEEP_SECONDS = envint("HELPDESK_SWEEP_SECONDS", 60)
+STALE_SECONDS = envint("HELPDESK_STALE_SECONDS", 120)
+CELERY_BEAT_SCHEDULE = {
+    name: {"task": name, "schedule": float(SWEEP_SECONDS), "options": {"expires": float(SWEEP_SECONDS)}}
+    for name in ("recovery.lookups_sweep", "tickets.deliveries_sweep")
+}
 
 # --- Auth ------------------------------------------------------------------------------------------
 
@@ -183,7 +202,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(envstr("HELPDESK_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -242,6 +261,9 @@ CHAINS_FILE = envstr("HELPDESK_CHAINS_FILE", str(BASE_DIR / "recovery" / "chains
 # Origins of exchange pages allowed to embed the widget (frame-ancestors of the widget page).
 WIDGET_EMBED_ORIGINS = envlist("HELPDESK_WIDGET_ORIGINS", "'self'")
 DEMO = envbool("HELPDESK_DEMO", DEBUG)
+# Address poisoning: a recipient sharing this many characters at each end (after 0x) with one of the customer's own
+# addresses is called a look-alike (recovery/poisoning.py).
+POISONING_MATCH = envint("HELPDESK_POISONING_MATCH", 4)
 # Webhooks to the exchange: attempts per delivery, and the first retry delay (then doubled each time).
 WEBHOOK_MAX_ATTEMPTS = envint("HELPDESK_WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_RETRY_BASE_SECONDS = envint("HELPDESK_WEBHOOK_RETRY_BASE_SECONDS", 10)
@@ -307,7 +329,7 @@ CACHES = (
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "helpdesk-cache",
+            "KEY_PREFIX": f"{REDIS_NAMESPACE}.cache",
         }
     }
     if REDIS_URL
