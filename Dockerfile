@@ -18,6 +18,8 @@ RUN useradd --create-home --uid 10001 helpdesk
 COPY . .
 COPY --from=build /app/locale /app/locale
 COPY --from=build /app/staticfiles /app/staticfiles
+# Attachments on the filesystem (HELPDESK_MEDIA_ROOT) when no bucket is configured: a volume the app may write.
+RUN mkdir -p /app/media && chown helpdesk /app/media
 USER helpdesk
 EXPOSE 8000
 # uvicorn, chosen by the benchmarks (docs/BENCHMARKS.md). It believes no X-Forwarded-For itself: the application

@@ -13,6 +13,8 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
+from chat.attachments.errors import DETAILS as ATTACHMENT_DETAILS
+
 CUSTOMER_DETAILS = frozenset(
     {
         # chat/services.py, on a customer's message
@@ -60,7 +62,8 @@ STAFF_DETAILS = frozenset(
         gettext_noop("only the agent holding the chat can end it"),
     }
 )
-LISTED = CUSTOMER_DETAILS | STAFF_DETAILS
+# Uploads and sends with files (chat/attachments/errors.py): both sides meet them.
+LISTED = CUSTOMER_DETAILS | STAFF_DETAILS | ATTACHMENT_DETAILS
 # Both a long message (chat/services.py) and a frame too large (chat/consumers.py) mean: write less.
 TOO_LONG = gettext_noop("a message may hold at most %(n)s characters")
 

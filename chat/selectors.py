@@ -27,7 +27,7 @@ def messages_after(conversation_id: int, after_seq: int, *, staff: bool, limit: 
         qs = qs.filter(staff_seq__gt=after_seq).order_by("staff_seq")
     else:
         qs = qs.filter(seq__gt=after_seq).exclude(kind=Message.Kind.NOTE).order_by("seq")
-    return list(qs[:limit])
+    return list(qs.prefetch_related("attachments")[:limit])  # their files in the frames (no query when none)
 
 
 def queue(limit: int = QUEUE_LIMIT) -> list[Conversation]:

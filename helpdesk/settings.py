@@ -291,6 +291,36 @@ POISONING_MATCH = envint("HELPDESK_POISONING_MATCH", 4)
 WEBHOOK_MAX_ATTEMPTS = envint("HELPDESK_WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_RETRY_BASE_SECONDS = envint("HELPDESK_WEBHOOK_RETRY_BASE_SECONDS", 10)
 
+# --- Attachments (chat/attachments/, docs/protocol.md) -------------------------------------------------
+
+ATTACHMENT_MAX_BYTES = envint("HELPDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+ATTACHMENT_MAX_PIXELS = envint("HELPDESK_ATTACHMENT_MAX_PIXELS", 50_000_000)  # width x height x frames
+ATTACHMENT_URL_SECONDS = envint("HELPDESK_ATTACHMENT_URL_SECONDS", 600)  # signed links live this long
+ATTACHMENT_UPLOADS_PER_MINUTE = envint("HELPDESK_ATTACHMENT_UPLOADS_PER_MINUTE", 20)  # per customer, per staff user
+# Files are stored under random names, never served by the web server or the bucket directly: only through
+# signed links to our own view, which sets the headers. The filesystem by default (the demo); a bucket if named.
+MEDIA_ROOT = Path(envstr("HELPDESK_MEDIA_ROOT", str(BASE_DIR / "media")))
+if S3_BUCKET := envstr("HELPDESK_S3_BUCKET"):
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": envstr("HELPDESK_S3_ENDPOINT_URL") or None,  # MinIO, Ceph, R2, ...; empty: AWS
+            "region_name": envstr("HELPDESK_S3_REGION") or None,
+            "access_key": envsecret("HELPDESK_S3_ACCESS_KEY_ID") or None,  # empty: the usual AWS credential chain
+            "secret_key": envsecret("HELPDESK_S3_SECRET_ACCESS_KEY") or None,
+            "addressing_style": envstr("HELPDESK_S3_ADDRESSING_STYLE") or None,  # "path" for most self-hosted
+            "default_acl": None,  # private: the bucket's own policy, never public-read
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "attachments"},
+    }
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",

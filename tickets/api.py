@@ -205,16 +205,29 @@ class Transcript(ApiView):
             .exclude(kind="note")
             .order_by("seq")
         )
+        rows = list(messages.values("id", "seq", "kind", "author_role", "author_name", "body", "payload", "created_at"))
+        files = self.attachments_of([row.pop("id") for row in rows])
+        for row in rows:
+            row["attachments"] = files.get(row["seq"], [])
         body = {
             "conversation": conversation.pk,
             "ticket": conversation.ticket_id,
             "customer": conversation.customer.external_id,
             "status": conversation.status,
-            "messages": list(
-                messages.values("seq", "kind", "author_role", "author_name", "body", "payload", "created_at")
-            ),
+            "messages": rows,
         }
         return Response(s.TranscriptSerializer(body).data)
+
+    def attachments_of(self, message_ids: list[int]) -> dict[int, list[dict]]:
+        """The files of these (public) messages by seq, with fresh signed links (they expire: fetch them soon)."""
+        found: dict[int, list[dict]] = {}
+        model = apps.get_model("chat", "Attachment")
+        for attachment in model.objects.filter(message_id__in=message_ids).select_related("message"):
+            item = attachment.as_frame()
+            for key in ("url", "thumbnail_url"):
+                item[key] = item[key] and self.request.build_absolute_uri(item[key])
+            found.setdefault(attachment.message.seq, []).append(item)
+        return found
 
 
 # --- Webhooks ---------------------------------------------------------------------------------------

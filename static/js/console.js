@@ -8,6 +8,7 @@ import { applyCardUpdate } from "./cards.js";
 import { gettext_noop, t as _, useLanguage } from "./i18n.js";
 import { ChatSocket, localStore, socketUrl } from "./socket.js";
 import { insertText, saveDraft } from "./console/composer.js";
+import { pumpFiles, startFiles } from "./console/files.js";
 import { $, me, panes, root, shared, toast } from "./console/kit.js";
 import { pendingFailed, pendingSent, renderMessage, updateSeen } from "./console/messages.js";
 import { activate, ensurePane, inFront, markRead, openChat, setUnread, updatePane } from "./console/panes.js";
@@ -36,6 +37,7 @@ const handlers = {
       if (!inFront(pane)) setUnread(pane, conversation.unread || 0);
     }
     shared.socket.markReady();
+    pumpFiles();
   },
   queue(frame) {
     queueReplace(frame.conversations || []);
@@ -115,6 +117,7 @@ const socket = new ChatSocket({
   },
 });
 shared.socket = socket;
+startFiles(socket);
 
 $("presence").addEventListener("change", (event) => {
   if (!socket.sendNow({ type: "presence", status: event.target.value })) toast(_("You're offline; try again soon."));

@@ -3,6 +3,7 @@
 // history, then `message` frames arrive). A supervisor writes only private notes here (kind "note": the server
 // never sends notes to a customer socket). The server is the truth: after a reconnect we watch again from the
 // last staff seq we showed, so nothing is shown twice or missed.
+import { refreshWithSession, renderAttachments } from "./attachments.js";
 
 const root = document.getElementById("monitor");
 const rows = document.getElementById("monitor-rows");
@@ -121,6 +122,7 @@ function showMessage(frame) {
   body.dir = "auto";
   body.textContent = frame.body || (frame.payload && frame.payload.title) || "";
   item.append(meta, body);
+  if (frame.attachments?.length) item.append(renderAttachments(frame.attachments, { refresh: refreshWithSession }));
   list.append(item);
   list.scrollTop = list.scrollHeight;
 }

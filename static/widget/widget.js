@@ -2,6 +2,7 @@
 import { applyCardUpdate, settleSteps, renderCard } from "../js/cards.js";
 import { applyDirection, gettext_noop, isRtl, pickLanguage, t as _, translatePage, useLanguage } from "../js/i18n.js";
 import { ChatSocket, State, localStore, socketUrl } from "../js/socket.js";
+import { widgetFiles } from "./files.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("widget");
@@ -123,6 +124,7 @@ function renderMessage(frame) {
   li.dataset.seq = frame.seq;
   li.dataset.conversation = frame.conversation;
   if (role === "agent" && frame.author?.name) li.prepend(el("span", "msg-author", frame.author.name));
+  files.decorate(li, frame);
   list.appendChild(li);
   if (frame.payload) settleSteps(list, li.querySelector(".card-message"), frame.payload);
   if (frame.client_msg_id) pendingList.querySelector(`[data-client-id="${CSS.escape(frame.client_msg_id)}"]`)?.remove();
@@ -170,6 +172,7 @@ function renderPending(item) {
   li.dataset.clientId = item.frame.client_msg_id;
   li.querySelector(".msg-status").textContent = _("Waiting to send");
   li.querySelector(".msg-status").title = _("Not sent yet: it will go as soon as you're connected");
+  files.note(li, item.frame);
   pendingList.appendChild(li);
   $("w-empty").hidden = true;
   scrollDown();
@@ -238,6 +241,8 @@ const PAGE_WORDS = [
   gettext_noop("Your message"),
   gettext_noop("Write a message…"),
   gettext_noop("Send"),
+  gettext_noop("Attach a file"),
+  gettext_noop("Files to send"),
 ];
 
 function setConversation(id) {
@@ -263,6 +268,7 @@ const handlers = {
       chat.socket.raw({ type: "resume", conversation: frame.conversation, after_seq: chat.socket.lastSeq(frame.conversation) });
     }
     chat.socket.markReady();
+    files.online();
   },
   message(frame) {
     if (frame.payload?.type === "ended") chat.ended.add(frame.conversation);
@@ -320,8 +326,26 @@ function markRead() {
 
 // --- composer ----------------------------------------------------------------------------------------
 
+// Attachments (./files.js): the tray, pending messages with files, the files of messages.
+const files = widgetFiles({
+  root,
+  input,
+  pendingList,
+  bubble,
+  notice,
+  scrollDown,
+  token: () => chat.token,
+  renewToken: async () => ((chat.token = null), await askForToken()),
+});
+
 function send() {
   const body = input.value.trim();
+  if (files.chosen()) {
+    files.send(body); // with files: uploaded first, then sent (they wait in the outbox while offline)
+    input.value = "";
+    typing(false);
+    return;
+  }
   if (!body) return;
   const item = chat.socket.send({ body, kind: "text" }); // customers may omit the conversation
   renderPending(item);
@@ -421,6 +445,7 @@ async function start() {
     },
   });
   for (const item of chat.socket.pending()) renderPending(item);
+  files.start(chat.socket, `widget.${tokenSubject(token)}`);
   chat.socket.start();
 }
 
