@@ -1,0 +1,31 @@
+"""Every sign-in opens a StaffSession, whichever path it took (this page, the admin's, a passkey, SSO, a test's
+force_login); every sign-out ends it."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.dispatch import receiver
+
+from accounts.backends import VIA_FOR_BACKEND
+from accounts.services import sessions
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.staff_session_open")
+def open_staff_session(sender, request, user, **kwargs):
+    if request is None or not hasattr(request, "session"):
+        return
+    if request.session.session_key is None:
+        request.session.save()
+    from accounts.views import _client_address  # the sign-in limiter's notion of the client's address
+
+    sessions.staff_session_open(
+        session_key=request.session.session_key,
+        user=user,
+        via=VIA_FOR_BACKEND.get(getattr(user, "backend", ""), "password"),
+        address=_client_address(request) if hasattr(request, "META") and request.META else "",
+        user_agent=request.META.get("HTTP_USER_AGENT", "") if hasattr(request, "META") else "",
+    )
+
+
+@receiver(user_logged_out, dispatch_uid="accounts.staff_session_end")
+def end_staff_session(sender, request, user, **kwargs):
+    if user is not None and request is not None and hasattr(request, "session"):
+        sessions.staff_session_signed_out(user=user, session_key=request.session.session_key)
