@@ -155,7 +155,7 @@ def login(page, base_url: str, email: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("form button[type=submit]")
     page.wait_for_load_state("networkidle")
-    if needs_code:
+    if needs_code and "/login/verify/" in page.url:
         page.fill("#id_code", staff.totp_code(user))
         page.click("form button[type=submit]")
         page.wait_for_load_state("networkidle")
