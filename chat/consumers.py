@@ -154,9 +154,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.accept()
 
     async def disconnect(self, code):
-        for group in list(self.groups_joined):
+        joined = getattr(self, "groups_joined", set())  # a socket refused before connect() joined nothing
+        for group in list(joined):
             await self.channel_layer.group_discard(group, self.channel_name)
-        self.groups_joined.clear()
+        joined.clear()
 
     async def join(self, group: str) -> None:
         if group not in self.groups_joined:
