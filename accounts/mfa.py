@@ -32,16 +32,17 @@ def verified_device(user: User, session) -> Device | None:
     return device
 
 
-def second_step_done(user: User, session, staff_session: StaffSession) -> bool:
+def second_step_done(staff_session: StaffSession, *, device_verified: bool) -> bool:
     if staff_session.via == StaffSession.Via.SSO and not settings.OIDC_LOCAL_MFA:
         return True  # the identity provider's own MFA stands for ours (HELPDESK_OIDC_LOCAL_MFA=false)
-    return verified_device(user, session) is not None
+    return device_verified
 
 
-def pending(user: User, session, staff_session: StaffSession) -> bool:
+def pending(user: User, staff_session: StaffSession, *, device_verified: bool) -> bool:
     """Signed in with a password only, where a second factor is due: their role needs one, or they set one up
-    (a factor someone enrolled must be asked for, or it protects nothing)."""
-    if second_step_done(user, session, staff_session):
+    (a factor someone enrolled must be asked for, or it protects nothing). `device_verified`: django-otp's
+    verdict on this session (request.user.is_verified() over HTTP, verified_device() on a socket)."""
+    if second_step_done(staff_session, device_verified=device_verified):
         return False
     return required_for(user) or has_factor(user)
 

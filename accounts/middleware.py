@@ -41,7 +41,10 @@ class StaffSessionMiddleware:
                 logout(request)
                 return _signed_out(request)
             request.staff_session = staff_session
-            request.signin_pending = mfa.pending(request.user, request.session, staff_session)
+            # OTPMiddleware has loaded and checked the session's device (owner, confirmed) for request.user
+            request.signin_pending = mfa.pending(
+                request.user, staff_session, device_verified=request.user.is_verified()
+            )
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

@@ -1,6 +1,7 @@
 """Every sign-in opens a StaffSession, whichever path it took (this page, the admin's, a passkey, SSO, a test's
 force_login); every sign-out ends it."""
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
@@ -19,9 +20,9 @@ def open_staff_session(sender, request, user, **kwargs):
     sessions.staff_session_open(
         session_key=request.session.session_key,
         user=user,
-        via=VIA_FOR_BACKEND.get(getattr(user, "backend", ""), "password"),
-        address=_client_address(request) if hasattr(request, "META") and request.META else "",
-        user_agent=request.META.get("HTTP_USER_AGENT", "") if hasattr(request, "META") else "",
+        via=VIA_FOR_BACKEND.get(request.session.get(BACKEND_SESSION_KEY, ""), "password"),
+        address=_client_address(request) if request.META else "",  # a test's force_login has no META
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
 
 

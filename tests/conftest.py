@@ -153,11 +153,11 @@ def login(page, base_url: str, email: str, password: str) -> None:
     page.goto(f"{base_url}/login/")
     page.fill("#id_username", email)
     page.fill("#id_password", password)
-    page.click("form button[type=submit]")
+    page.click("main form button.primary")
     page.wait_for_load_state("networkidle")
     if needs_code and "/login/verify/" in page.url:
         page.fill("#id_code", staff.totp_code(user))
-        page.click("form button[type=submit]")
+        page.click("main form button.primary")
         page.wait_for_load_state("networkidle")
 
 

@@ -136,6 +136,7 @@ def staff_session_for_socket(*, user: User, session) -> StaffSession | None:
     if user is None or not user.is_authenticated:
         return None
     staff_session = staff_session_current(session_key=getattr(session, "session_key", None), user=user)
-    if staff_session is None or mfa.pending(user, session, staff_session):
+    verified = mfa.verified_device(user, session) is not None
+    if staff_session is None or mfa.pending(user, staff_session, device_verified=verified):
         return None
     return staff_session

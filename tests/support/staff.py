@@ -24,10 +24,11 @@ def totp_device(user: User) -> TOTPDevice:
 
 
 def totp_code(user: User) -> str:
-    """The code the user's app shows now. Forgets the last code used, so that a test may sign the same person in
-    twice within 30 seconds (django-otp rightly refuses a code used before)."""
+    """The code the user's app shows now. Forgets the last code used and any wrong one, so that a test may sign the
+    same person in twice within 30 seconds (django-otp rightly refuses a code used before, and waits a second
+    after a wrong one)."""
     device = totp_device(user)
-    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
     return pyotp.TOTP(base64.b32encode(device.bin_key).decode()).now()
 
 
