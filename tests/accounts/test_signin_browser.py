@@ -167,3 +167,18 @@ def test_the_second_step_in_arabic_reads_right_to_left(browser, asgi_server, sof
     assert page.locator("html").get_attribute("dir") == "rtl"
     screenshot(page, "signin-second-step-ar-390")
     context.close()
+
+
+def test_an_open_console_leaves_for_the_sign_in_when_its_session_is_ended_elsewhere(browser, asgi_server, alice):
+    from tests.chat.pages import DESK, console_as_alice
+
+    desk, console = console_as_alice(browser, asgi_server, DESK)
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, user_agent=IPHONE)
+    other = phone.new_page()
+    login(other, asgi_server, "alice@test.example", "pw-alice-123")
+    other.goto(f"{asgi_server}/account/sessions/")
+    other.get_by_role("button", name="End all other sessions").click()
+    console.wait_for_url(f"{asgi_server}/login/?next=/console/", timeout=15000)
+    assert console.get_by_label("Password").is_visible()
+    phone.close()
+    desk.close()
