@@ -7,6 +7,7 @@ from django.dispatch import receiver
 
 from accounts.backends import VIA_FOR_BACKEND
 from accounts.services import sessions
+from accounts.signin_limits import client_address
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.staff_session_open")
@@ -15,13 +16,11 @@ def open_staff_session(sender, request, user, **kwargs):
         return
     if request.session.session_key is None:
         request.session.save()
-    from accounts.views import _client_address  # the sign-in limiter's notion of the client's address
-
     sessions.staff_session_open(
         session_key=request.session.session_key,
         user=user,
         via=VIA_FOR_BACKEND.get(request.session.get(BACKEND_SESSION_KEY, ""), "password"),
-        address=_client_address(request) if request.META else "",  # a test's force_login has no META
+        address=client_address(request) or "",  # the sign-in limits' notion of the client's address
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
 

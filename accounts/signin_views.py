@@ -1,11 +1,8 @@
 """The sign-in's second step: a code from the authenticator app or a recovery code (a form with one field,
 `code`), or a passkey. Wrong codes count against the same failed-attempt limits as wrong passwords."""
 
-import hashlib
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -19,20 +16,9 @@ from django_otp_webauthn import views as webauthn_views
 from accounts import mfa
 from accounts.forms import CodeForm
 from accounts.services import factors, sessions
-
-# The password limiter in accounts.views counts failures under these keys; a wrong code adds to the same counts,
-# so a guesser cannot spend the password budget and then a second budget on codes.
-from accounts.views import LOGIN_WINDOW_SECONDS, _client_address, _count_failure
+from accounts.signin_limits import WINDOW_SECONDS, count_failure, refusal
 
 NEW_CODES_SESSION_KEY = "new_recovery_codes"
-
-
-def _code_failure_keys(request) -> list[tuple[str, int]]:
-    account = hashlib.sha256(request.user.email.encode()).hexdigest()[:32]
-    return [
-        (f"login-fail:{_client_address(request)}", settings.LOGIN_RATE_LIMIT),
-        (f"login-fail-account:{account}", settings.LOGIN_ACCOUNT_RATE_LIMIT),
-    ]
 
 
 def safe_next(request, fallback: str = settings.LOGIN_REDIRECT_URL) -> str:
@@ -52,11 +38,11 @@ def second_step(request):
     form = CodeForm(request.POST or None)
     refused = False
     if request.method == "POST":
-        keys = _code_failure_keys(request)
-        if any(cache.get(key, 0) >= limit for key, limit in keys):
+        # A wrong code counts against the same per-address and per-account limits as a wrong password, so a
+        # guesser cannot spend the password budget and then a second one on codes.
+        if refusal(request, request.user.email):
             return HttpResponse(
-                _("Too many wrong codes. Wait %(minutes)d minutes and try again.")
-                % {"minutes": LOGIN_WINDOW_SECONDS // 60},
+                _("Too many wrong codes. Wait %(minutes)d minutes and try again.") % {"minutes": WINDOW_SECONDS // 60},
                 status=429,
                 content_type="text/plain; charset=utf-8",
             )
@@ -66,8 +52,7 @@ def second_step(request):
             otp_login(request, device)
             sessions.staff_session_verified(request=request, factor=factors.factor_kind(device))
             return redirect(safe_next(request))
-        for key, _limit in keys:
-            _count_failure(key)
+        count_failure(request, request.user.email)
         refused = True
     context = {
         "form": form,

@@ -130,6 +130,8 @@ def str_field(frame: dict, name: str, default: str = "") -> str:
     value = frame.get(name, default)
     if not isinstance(value, str):
         raise FrameError("bad_frame", f'"{name}" must be a string')
+    if "\x00" in value:  # PostgreSQL text cannot hold it (a transfer note would fail as "unavailable")
+        raise FrameError("bad_frame", f'"{name}" must not contain NUL characters')
     return value
 
 
@@ -176,14 +178,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send_json(error_frame(code, detail, **extra))
 
     async def receive(self, text_data=None, bytes_data=None):
+        """Every frame, the first one included, spends from the same bucket and meets the same error handling:
+        a bad frame gets an error frame and the socket stays open."""
         try:
-            frame = parse_frame(text_data, bytes_data)
             if not self.limiter.allow():
                 raise FrameError("rate_limited", "too many frames; slow down and retry")
-            handler = self.handlers.get(frame["type"])
-            if handler is None:
-                raise FrameError("unknown_type", f"unknown frame type {frame['type'][:40]!r}")
-            await getattr(self, handler)(frame)
+            frame = parse_frame(text_data, bytes_data)
+            await getattr(self, self.handler_for(frame["type"]))(frame)
         except FrameError as exc:
             await self.send_error(exc.code, exc.detail, **self._echo(text_data))
         except ChatError as exc:
@@ -191,6 +192,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
         except DatabaseError:
             log.exception("database unavailable while handling a frame")
             await self.send_error("unavailable", "could not store that; it is safe to retry", **self._echo(text_data))
+
+    def handler_for(self, frame_type: str) -> str:
+        handler = self.handlers.get(frame_type)
+        if handler is None:
+            raise FrameError("unknown_type", f"unknown frame type {frame_type[:40]!r}")
+        return handler
 
     @staticmethod
     def _echo(text_data: str | None) -> dict:
@@ -289,32 +296,23 @@ class WidgetConsumer(ChatConsumer):
         locale = self.locale or (self.customer.locale if self.customer else "")
         await super().send_error(code, errors.error_detail(code, detail, locale), **extra)
 
-    async def receive(self, text_data=None, bytes_data=None):
-        if self.customer is None:
-            try:
-                frame = parse_frame(text_data, bytes_data)
-            except FrameError as exc:
-                await self.send_error(exc.code, exc.detail)
-                return
-            if frame.get("type") != "hello":
-                await self.send_error("hello_required", 'the first frame must be {"type":"hello","token":...}')
-                return
-            await self.on_hello(frame)
-            return
-        await super().receive(text_data, bytes_data)
+    def handler_for(self, frame_type: str) -> str:
+        if self.customer is None and frame_type != "hello":
+            raise FrameError("hello_required", 'the first frame must be {"type":"hello","token":...}')
+        return super().handler_for(frame_type)
 
     async def on_hello(self, frame):
         if self.customer is not None:
             raise FrameError("already_hello", "this socket has already said hello")
+        after_seq = int_field(frame, "after_seq", required=False, default=0)
         try:
             claims = access.verify_widget_token(frame.get("token"))
         except access.TokenError as exc:
             await self.send_error("unauthorized", str(exc))
             await self.close(code=CLOSE_UNAUTHORIZED)
             return
-        after_seq = int_field(frame, "after_seq", required=False, default=0)
         self.customer = await db(access.customer_from_claims)(claims)
-        self.locale = claims.get("locale") or ""
+        self.locale = claims["locale"] or ""
         await self.join(broadcast.customer_group(self.customer.pk))
         conversation = await db(selectors.open_conversation_for)(self.customer)
         last_seq = conversation.last_seq if conversation else 0

@@ -8,7 +8,18 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from helpdesk.env import database_from_url, envbool, envint, envlist, envmap, envsecret, envstr, envsubset
+from helpdesk.env import (
+    database_from_url,
+    envbool,
+    envint,
+    envlist,
+    envmap,
+    envnetworks,
+    envsecret,
+    envstr,
+    envsubset,
+    redis_namespace,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,12 +31,19 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("HELPDESK_SECRET_KEY is required unless HELPDESK_DEBUG=true")
     SECRET_KEY = "insecure-debug-only-key-never-used-in-production"
 
-# The exchange's backend signs widget tokens (HS256) with this secret.
+# The exchange's backend signs widget tokens (HS256) with this secret. HS256 wants a key at least as long as its
+# 32-byte hash (RFC 7518 §3.2): a shorter one can be guessed offline from any token a customer holds.
+WIDGET_SECRET_MIN_BYTES = 32
 WIDGET_SECRET = envsecret("HELPDESK_WIDGET_SECRET")
 if not WIDGET_SECRET:
     if not DEBUG:
         raise ImproperlyConfigured("HELPDESK_WIDGET_SECRET is required unless HELPDESK_DEBUG=true")
     WIDGET_SECRET = "insecure-debug-widget-secret-change-me"
+if not DEBUG and len(WIDGET_SECRET.encode()) < WIDGET_SECRET_MIN_BYTES:
+    raise ImproperlyConfigured(
+        f"HELPDESK_WIDGET_SECRET must be at least {WIDGET_SECRET_MIN_BYTES} bytes "
+        f"(it is {len(WIDGET_SECRET.encode())}); e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
+    )
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
@@ -33,7 +51,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 AGENT_SOCKET_ORIGINS = envlist("HELPDESK_AGENT_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.apps.HelpdeskAdminConfig",  # django.contrib.admin, signing in through the limits
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -112,6 +130,10 @@ else:
     }
 
 REDIS_URL = envstr("REDIS_URL")
+# Every name this deployment gives Redis (channel layer, Celery queue and keys, cache) starts with this, so that
+# deployments sharing a Redis server never see each other (helpdesk/env.py says why; README, "Several deployments
+# on one Redis").
+REDIS_NAMESPACE = redis_namespace(REDIS_URL, envstr("HELPDESK_INSTANCE"))
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -131,7 +153,7 @@ if REDIS_URL:
                         "max_connections": envint("HELPDESK_REDIS_MAX_CONNECTIONS", 2000),
                     }
                 ],
-                "prefix": envstr("HELPDESK_CHANNEL_PREFIX", "helpdesk"),
+                "prefix": envstr("HELPDESK_CHANNEL_PREFIX", f"{REDIS_NAMESPACE}."),
                 # Used by the core layer only.
                 "capacity": 1000,
                 "expiry": 30,
@@ -152,12 +174,28 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("HELPDESK_CELERY_VISIBILITY_TIMEOUT", 600)}
-CELERY_TASK_DEFAULT_QUEUE = envstr("HELPDESK_CELERY_QUEUE", "helpdesk")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("HELPDESK_CELERY_VISIBILITY_TIMEOUT", 600),
+    # The queue, its bindings, the unacknowledged-task hash and the control channels, under our own name.
+    "global_keyprefix": f"{REDIS_NAMESPACE}:",
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": f"{REDIS_NAMESPACE}:"}
+CELERY_TASK_DEFAULT_QUEUE = envstr("HELPDESK_CELERY_QUEUE", REDIS_NAMESPACE)
+# The broker keeps no tasks across a restart; PostgreSQL keeps the work. Work this overdue (a lookup queued or running
+# past its deadline, a webhook delivery past its due time) is sent to the workers again by the sweepers, which
+# `celery beat` runs every SWEEP_SECONDS. They only send tasks: no periodic task changes a conversation's status or
+# assignee, or a ticket (tests/chat/test_no_timer.py holds them to that).
+SWEEP_SECONDS = envint("HELPDESK_SWEEP_SECONDS", 60)
+STALE_SECONDS = envint("HELPDESK_STALE_SECONDS", 120)
+CELERY_BEAT_SCHEDULE = {
+    name: {"task": name, "schedule": float(SWEEP_SECONDS), "options": {"expires": float(SWEEP_SECONDS)}}
+    for name in ("recovery.lookups_sweep", "tickets.deliveries_sweep")
+}
 
 # --- Auth ------------------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+# The first refuses every sign-in (page, admin, HTTP Basic) once an address or account failed too often.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -182,6 +220,7 @@ PASSWORD_LOGIN = envbool("HELPDESK_PASSWORD_LOGIN", True)
 STAFF_SESSION_HOURS = envint("HELPDESK_STAFF_SESSION_HOURS", 12)
 SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 3600
 AUTHENTICATION_BACKENDS = [
+    "accounts.signin_limits.SignInLimitsBackend",  # first: the failed-attempt limits hold for every way in
     "accounts.backends.PasswordBackend",
     "django_otp_webauthn.backends.WebAuthnBackend",
     "accounts.backends.SsoBackend",
@@ -236,7 +275,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(envstr("HELPDESK_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -269,6 +308,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = envbool("HELPDESK_HSTS_PRELOAD", not DEBUG)
 if envbool("HELPDESK_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only these peers' X-Forwarded-For names the client (helpdesk/proxy.py); default none: the peer is the client.
+TRUSTED_PROXIES = envnetworks("HELPDESK_TRUSTED_PROXIES")
 
 # A strict policy: no inline scripts or styles anywhere (templates load small ES modules).
 SECURE_CSP = {
@@ -295,6 +336,9 @@ CHAINS_FILE = envstr("HELPDESK_CHAINS_FILE", str(BASE_DIR / "recovery" / "chains
 # Origins of exchange pages allowed to embed the widget (frame-ancestors of the widget page).
 WIDGET_EMBED_ORIGINS = envlist("HELPDESK_WIDGET_ORIGINS", "'self'")
 DEMO = envbool("HELPDESK_DEMO", DEBUG)
+# Address poisoning: a recipient sharing this many characters at each end (after 0x) with one of the customer's own
+# addresses is called a look-alike (recovery/poisoning.py).
+POISONING_MATCH = envint("HELPDESK_POISONING_MATCH", 4)
 # Webhooks to the exchange: attempts per delivery, and the first retry delay (then doubled each time).
 WEBHOOK_MAX_ATTEMPTS = envint("HELPDESK_WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_RETRY_BASE_SECONDS = envint("HELPDESK_WEBHOOK_RETRY_BASE_SECONDS", 10)
@@ -330,7 +374,7 @@ CACHES = (
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "helpdesk-cache",
+            "KEY_PREFIX": f"{REDIS_NAMESPACE}.cache",
         }
     }
     if REDIS_URL
