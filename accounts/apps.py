@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Staff accounts"
 
     def ready(self):
-        from accounts import signin_limits  # noqa: F401  (connects the failed sign-in counter)
+        from accounts import signals, signin_limits  # noqa: F401  (sign-in/out receivers, failed sign-in counter)
 
 
 class HelpdeskAdminConfig(admin_apps.AdminConfig):

@@ -1,8 +1,11 @@
-"""Sign-in forms that say why an attempt was refused by the sign-in limits (accounts/signin_limits.py)."""
+"""Sign-in forms: the password form that says why an attempt was refused by the sign-in limits
+(accounts/signin_limits.py), and the second step's one-field code form."""
 
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts.signin_limits import refused_reason
 
@@ -25,3 +28,9 @@ class SignInForm(SaysWhyRefused, AuthenticationForm):
 
 class AdminSignInForm(SaysWhyRefused, AdminAuthenticationForm):
     pass
+
+
+class CodeForm(forms.Form):
+    """The second step, and the authenticator app's first code: one field named `code` (automation relies on it)."""
+
+    code = forms.CharField(label=_("Code"), max_length=32, strip=True)

@@ -17,6 +17,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import DatabaseError
 
+from accounts.services import sessions as staff_sessions
 from chat import access, broadcast, errors, selectors, services
 from chat.attachments import sending as attachment_sending
 from chat.frames import Audience, error_frame, message_frame
@@ -156,9 +157,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.accept()
 
     async def disconnect(self, code):
-        for group in list(self.groups_joined):
+        joined = getattr(self, "groups_joined", set())  # a socket refused before connect() joined nothing
+        for group in list(joined):
             await self.channel_layer.group_discard(group, self.channel_name)
-        self.groups_joined.clear()
+        joined.clear()
 
     async def join(self, group: str) -> None:
         if group not in self.groups_joined:
@@ -426,7 +428,14 @@ class AgentConsumer(ChatConsumer):
         if self.user is None or not self.user.is_authenticated or not self.user.is_agent:
             await self.close(code=CLOSE_UNAUTHORIZED)
             return
+        # Ended, past its hours, or still owing its second step: refused like no session at all.
+        staff_session = await db(staff_sessions.staff_session_for_socket)(user=self.user, session=self.scope["session"])
+        if staff_session is None:
+            await self.close(code=CLOSE_UNAUTHORIZED)
+            return
+        self.session_ends_at = staff_sessions.expires_at(staff_session).timestamp()
         await super().connect()
+        await self.join(staff_sessions.session_group(staff_session.pk))
         await self.join(broadcast.AGENTS)
         await self.join(broadcast.agent_group(self.user.pk))
         welcome = await db(access.agent_welcome)(self.user)
@@ -434,6 +443,16 @@ class AgentConsumer(ChatConsumer):
             await self.join(broadcast.conversation_group(conversation_id))
         await self.send_json(welcome["frame"])
         await self.send_json(await db(selectors.queue_frame)())
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if time.time() >= self.session_ends_at:  # the session's hours are over: no frame after that is handled
+            await self.close(code=CLOSE_UNAUTHORIZED)
+            return
+        await super().receive(text_data=text_data, bytes_data=bytes_data)
+
+    async def staff_session_ended(self, event):
+        """The staff member ended this session elsewhere, changed a password or a factor, or signed out."""
+        await self.close(code=CLOSE_UNAUTHORIZED)
 
     async def send_error(self, code: str, detail: str, **extra) -> None:
         # The console shows `detail` to the agent (a toast, or "Not sent: …"): say it in the console's language.

@@ -13,9 +13,11 @@ from helpdesk.env import (
     envbool,
     envint,
     envlist,
+    envmap,
     envnetworks,
     envsecret,
     envstr,
+    envsubset,
     redis_namespace,
 )
 
@@ -55,6 +57,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "channels",
     "rest_framework",
     "drf_spectacular",
@@ -75,6 +81,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Ends staff sessions past their hours or ended elsewhere; holds a password-only session at the second step.
+    "accounts.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -97,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "helpdesk.context_processors.navigation",
+                "accounts.context_processors.signin",
             ],
         },
     },
@@ -186,10 +196,6 @@ CELERY_BEAT_SCHEDULE = {
 
 AUTH_USER_MODEL = "accounts.User"
 # The first refuses every sign-in (page, admin, HTTP Basic) once an address or account failed too often.
-AUTHENTICATION_BACKENDS = [
-    "accounts.signin_limits.SignInLimitsBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -202,6 +208,52 @@ LOGIN_RATE_LIMIT = envint("HELPDESK_LOGIN_RATE_LIMIT", 10)  # failed attempts pe
 # Per account, whatever the address: higher, so that one guessing address is stopped first and a colleague's typos
 # do not lock an agent out; low enough to stop a guesser spread over many addresses.
 LOGIN_ACCOUNT_RATE_LIMIT = envint("HELPDESK_LOGIN_ACCOUNT_RATE_LIMIT", 20)
+
+# --- Staff sign-in: second factor, single sign-on, session lifetime (docs/SECURITY.md) ----------------
+
+STAFF_ROLES = {"agent", "supervisor", "admin"}
+# Roles that must pass a second factor (TOTP, a passkey or a recovery code) before reaching anything.
+MFA_REQUIRED_ROLES = envsubset("HELPDESK_MFA_REQUIRED", "supervisor,admin", STAFF_ROLES)
+# false: no password sign-in anywhere (this page, the admin's, passkey-only sign-in): the identity provider only.
+PASSWORD_LOGIN = envbool("HELPDESK_PASSWORD_LOGIN", True)
+# Absolute, not sliding: a session signed in at 08:00 ends at 20:00 however busy it was.
+STAFF_SESSION_HOURS = envint("HELPDESK_STAFF_SESSION_HOURS", 12)
+SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 3600
+AUTHENTICATION_BACKENDS = [
+    "accounts.signin_limits.SignInLimitsBackend",  # first: the failed-attempt limits hold for every way in
+    "accounts.backends.PasswordBackend",
+    "django_otp_webauthn.backends.WebAuthnBackend",
+    "accounts.backends.SsoBackend",
+]
+OTP_TOTP_ISSUER = envstr("HELPDESK_MFA_ISSUER", "Helpdesk")
+# Passkeys are bound to this domain: a look-alike domain cannot use them (the browser refuses).
+OTP_WEBAUTHN_RP_ID = envstr(
+    "HELPDESK_WEBAUTHN_RP_ID",
+    next((host.lstrip(".") for host in ALLOWED_HOSTS if not host[:1].isdigit() and host != "*"), "localhost"),
+)
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = envlist(
+    "HELPDESK_WEBAUTHN_ORIGINS", "http://localhost:8000" if DEBUG else f"https://{OTP_WEBAUTHN_RP_ID}"
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = PASSWORD_LOGIN
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "accounts.passkeys"
+
+# OpenID Connect: set the issuer (its /.well-known/openid-configuration is read on first use) to offer SSO.
+OIDC_ISSUER = envstr("HELPDESK_OIDC_ISSUER").rstrip("/")
+OIDC_CLIENT_ID = envstr("HELPDESK_OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = envsecret("HELPDESK_OIDC_CLIENT_SECRET")
+OIDC_SCOPES = envstr("HELPDESK_OIDC_SCOPES", "openid email profile")
+OIDC_ROLE_CLAIM = envstr("HELPDESK_OIDC_ROLE_CLAIM", "helpdesk_role")
+# IdP value -> helpdesk role; a claim holding none of these is refused.
+OIDC_ROLE_MAP = envmap("HELPDESK_OIDC_ROLE_MAP", "agent=agent,supervisor=supervisor,admin=admin")
+# false: the identity provider's own MFA stands for ours; true: SSO sign-ins also pass our second step.
+OIDC_LOCAL_MFA = envbool("HELPDESK_OIDC_LOCAL_MFA", False)
+if set(OIDC_ROLE_MAP.values()) - STAFF_ROLES:
+    raise ImproperlyConfigured(f"HELPDESK_OIDC_ROLE_MAP maps to unknown roles; use {', '.join(sorted(STAFF_ROLES))}")
+if OIDC_ISSUER and not OIDC_CLIENT_ID:
+    raise ImproperlyConfigured("HELPDESK_OIDC_CLIENT_ID is required with HELPDESK_OIDC_ISSUER")
+if not PASSWORD_LOGIN and not OIDC_ISSUER:
+    raise ImproperlyConfigured("HELPDESK_PASSWORD_LOGIN=false needs HELPDESK_OIDC_ISSUER: nobody could sign in")
 
 # --- I18n ------------------------------------------------------------------------------------------
 

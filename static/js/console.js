@@ -104,6 +104,12 @@ const socket = new ChatSocket({
     handlers[frame.type]?.(frame);
   },
   onState: showState,
+  // 4401: this staff session has ended (signed out elsewhere, ended from the sessions page, a password or factor
+  // change, or its hours are over). Reloading leads to the sign-in page; unsent messages wait in the outbox.
+  onUnauthorized() {
+    location.reload();
+    return new Promise(() => {});
+  },
   onAck(item, frame) {
     pendingSent(panes.get(frame.conversation), frame.client_msg_id);
   },

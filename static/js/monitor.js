@@ -188,7 +188,11 @@ function connect() {
     if (watching) send({ type: "watch", conversation: watching, after_seq: lastSeq });
   });
   socket.addEventListener("message", (event) => onFrame(JSON.parse(event.data)));
-  socket.addEventListener("close", () => {
+  socket.addEventListener("close", (event) => {
+    if (event.code === 4401) {
+      location.reload(); // the staff session has ended: the page leads to the sign-in
+      return;
+    }
     setState("reconnecting…");
     setTimeout(connect, retryMs + Math.random() * 300);
     retryMs = Math.min(retryMs * 2, 15000);

@@ -8,10 +8,9 @@ import jwt
 from channels.db import database_sync_to_async as sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
 from helpdesk.asgi import application
+from tests.support.staff import signed_in_session_key
 
 ORIGIN = b"http://testserver"
 
@@ -22,12 +21,7 @@ def widget_token(sub: str = "cust-1", *, exp_in: int = 600, secret: str | None =
 
 
 def session_cookie(user) -> str:
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    return store.session_key
+    return signed_in_session_key(user)
 
 
 class Socket:

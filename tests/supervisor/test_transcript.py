@@ -133,7 +133,7 @@ def test_transcript_query_count_does_not_grow_with_its_length(
             agent=alice, conversation_id=conversation.pk, client_msg_id=uuid.uuid4(), body=f"note {n}", kind="note"
         )
     client.force_login(sofia)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):  # 2 of them: the staff session and its 2nd-factor device
         response = client.get(reverse("transcript", args=[conversation.pk]))
     assert len(response.context["entries"]) > 50
 
