@@ -173,7 +173,8 @@ function answerContext(payload, { viewer, answered, post, card }) {
       try {
         const response = await post(action.url, body);
         if (!response.ok) throw new Error(await errorText(response));
-        status.textContent = _("Sent.");
+        // The answer card may have arrived first on the socket (foldAnswer): its words say more than "Sent.".
+        if (!status.classList.contains("card-answer")) status.textContent = _("Sent.");
         if (ctx.extras.length) ctx.choose(value);
       } catch (error) {
         status.textContent = _("Not sent: {reason}. Please try again.", { reason: error.message });
@@ -232,4 +233,25 @@ export function settleSteps(root, card, payload) {
       }
     }
   }
+}
+
+// An answer card (payload.type "….answer" with action.step) records an answer. Shown on its own it says the answer a
+// second time, in a bubble that looks as if support wrote it: instead its words replace the status line of the card
+// it answers (the last one with that step), once. False when there is no such card here (then render it as a card).
+export function foldAnswer(root, payload) {
+  const step = payload?.action?.step;
+  if (!step || !String(payload.type || "").endsWith(".answer")) return false;
+  const answered = [...root.querySelectorAll(`.card-message[data-step="${CSS.escape(String(step))}"]`)]
+    .filter((card) => !String(card.dataset.cardType || "").endsWith(".answer"))
+    .pop();
+  if (!answered) return false;
+  const words = (Array.isArray(payload.blocks) ? payload.blocks : []).map((block) => block?.text).filter(Boolean);
+  const status = answered.querySelector(".card-status") || answered.appendChild(el("p"));
+  status.className = "card-status card-answer";
+  status.textContent = words.join(" ");
+  if (answered.cardContext) answered.cardContext.canAnswer = false;
+  for (const control of answered.querySelectorAll(".card-choices button, .card-input input, .card-input button")) {
+    control.disabled = true;
+  }
+  return true;
 }

@@ -1,5 +1,5 @@
 // The customer's chat, inside the widget's iframe. Everything from the server is rendered with textContent.
-import { applyCardUpdate, settleSteps, renderCard } from "../js/cards.js";
+import { applyCardUpdate, foldAnswer, settleSteps, renderCard } from "../js/cards.js";
 import { applyDirection, gettext_noop, isRtl, pickLanguage, t as _, translatePage, useLanguage } from "../js/i18n.js";
 import { ChatSocket, State, localStore, socketUrl } from "../js/socket.js";
 
@@ -31,6 +31,8 @@ const chat = {
   baselineSeq: 0,
   tokenWaiters: [],
   ended: new Set(), // conversations we know have ended: never made current again by a late frame
+  walkthroughs: new Map(), // conversation -> whether a wrong-network walkthrough runs in it (payload.walkthrough_open)
+  starting: false, // the wrong-network chip was pressed and the walkthrough is on its way
 };
 
 
@@ -112,8 +114,13 @@ function bubble(role, body, createdAt) {
   return li;
 }
 
+// Returns false when the message needs no bubble of its own (an answer shown on the card it answers).
 function renderMessage(frame) {
   $("w-empty").hidden = true;
+  if (frame.kind === "card" && foldAnswer(list, frame.payload)) {
+    scrollDown();
+    return false;
+  }
   const last = list.lastElementChild;
   if (last && last.dataset.conversation && last.dataset.conversation !== String(frame.conversation)) {
     list.appendChild(el("li", "msg-divider", _("New chat")));
@@ -128,6 +135,7 @@ function renderMessage(frame) {
   if (frame.client_msg_id) pendingList.querySelector(`[data-client-id="${CSS.escape(frame.client_msg_id)}"]`)?.remove();
   updateSeen();
   scrollDown();
+  return true;
 }
 
 function cardBubble(frame) {
@@ -151,17 +159,27 @@ function getWithToken(url) {
   return fetch(new URL(url, location.origin), { headers: { Authorization: `Bearer ${chat.token}` } });
 }
 
-// "I sent to the wrong network": the guided walkthrough starts in this chat (or opens one).
+// "I sent to the wrong network": the guided walkthrough starts in this chat (or opens one). The chip is hidden
+// while a walkthrough runs in the current chat and offered again once it ended (or in a new chat).
 async function startRecovery(button) {
-  button.disabled = true;
+  chat.starting = true;
+  showQuick();
   try {
     const response = await postAnswer("/recovery/walkthrough/start/", {});
     if (!response.ok) throw new Error(String(response.status));
+    const started = await response.json();
+    if (started.step !== "done") chat.walkthroughs.set(started.conversation, true);
   } catch {
     notice(_("We could not start that just now. Please try again, or write to us."));
   } finally {
-    button.disabled = false;
+    chat.starting = false;
+    showQuick();
   }
+}
+
+function showQuick() {
+  const running = Boolean(chat.conversation) && chat.walkthroughs.get(chat.conversation) === true;
+  $("w-quick").hidden = chat.starting || running;
 }
 
 function renderPending(item) {
@@ -247,6 +265,7 @@ function setConversation(id) {
   chat.conversation = id;
   endButton.hidden = !id;
   if (id) chat.socket.track(id);
+  showQuick();
 }
 
 // --- frames ------------------------------------------------------------------------------------------
@@ -266,12 +285,17 @@ const handlers = {
   },
   message(frame) {
     if (frame.payload?.type === "ended") chat.ended.add(frame.conversation);
+    if (typeof frame.payload?.walkthrough_open === "boolean") {
+      chat.walkthroughs.set(frame.conversation, frame.payload.walkthrough_open);
+    }
     if (!chat.conversation) setConversation(frame.conversation);
-    renderMessage(frame);
+    const shown = renderMessage(frame);
+    showQuick();
     if (frame.payload?.type === "ended" && frame.conversation === chat.conversation) setConversation(null);
     if (frame.author?.role !== "customer") {
       $("w-typing").hidden = true;
-      if (!chat.open && frame.seq > chat.baselineSeq && frame.conversation === chat.conversation) {
+      const fresh = shown && !chat.open && frame.seq > chat.baselineSeq; // an answer shown on its card is not news
+      if (fresh && frame.conversation === chat.conversation) {
         chat.unread += 1;
         toParent({ type: "helpdesk:unread", count: chat.unread });
       }
