@@ -17,7 +17,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import DatabaseError
 
-from chat import access, broadcast, errors, selectors, services
+from chat import access, broadcast, errors, selectors, services, waiting
 from chat.frames import Audience, error_frame, message_frame
 from chat.services import ChatError
 
@@ -280,7 +280,19 @@ class WidgetConsumer(ChatConsumer):
     async def connect(self):
         self.customer = None
         self.locale = ""
+        self.shown_to_board: set[int] = set()  # conversations the waiting board has been asked about (chat.waiting)
         await super().connect()
+
+    async def disconnect(self, code):
+        waiting.board().forget(self.channel_name)
+        await super().disconnect(code)
+
+    def wait_in_line(self, conversation_id: int, *, again: bool = False) -> None:
+        """While this conversation waits, tell this socket its place in the queue (the board knows whether it
+        waits: a conversation is asked about once per socket, or again on a resume)."""
+        if again or conversation_id not in self.shown_to_board:
+            self.shown_to_board.add(conversation_id)
+            waiting.board().watch(self.channel_name, conversation_id)
 
     async def send_error(self, code: str, detail: str, **extra) -> None:
         # The widget shows `detail` to the customer: say it in the socket's language (chat/errors.py).
@@ -326,6 +338,9 @@ class WidgetConsumer(ChatConsumer):
         )
         if conversation is not None:
             await self.replay(conversation.pk, after_seq)
+            self.shown_to_board.add(conversation.pk)
+            if conversation.status == conversation.Status.WAITING:
+                self.wait_in_line(conversation.pk, again=True)
 
     async def untracked_conversation(self, conversation_id):
         return 0  # only this customer's conversations reach this socket's group
@@ -363,12 +378,14 @@ class WidgetConsumer(ChatConsumer):
                 "seq": message.seq,
             }
         )
+        self.wait_in_line(message.conversation_id)  # the first message of a new chat: it waits in the queue
 
     async def on_resume(self, frame):
         conversation_id = await self._own(frame)
         after_seq = int_field(frame, "after_seq", required=False, default=0)
         last_seq = await self.replay(conversation_id, after_seq)
         await self.send_json({"type": "resumed", "conversation": conversation_id, "last_seq": last_seq})
+        self.wait_in_line(conversation_id, again=True)
 
     async def on_typing(self, frame):
         conversation_id = await self._own(frame)
@@ -394,7 +411,11 @@ class WidgetConsumer(ChatConsumer):
 
     async def on_ping(self, frame):
         await self.heal()
+        waiting.board().heal()
         await self.send_json({"type": "pong"})
+
+    async def chat_waiting(self, event):
+        await self.send_json(event["frame"])
 
 
 class AgentConsumer(ChatConsumer):

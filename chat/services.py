@@ -400,6 +400,7 @@ def _open_conversation_locked(customer: Customer, *, locale: str, first_words: s
         ticket=ticket, kind="chat.started", actor_role=Role.CUSTOMER, conversation_id=conversation.pk
     )
     transaction.on_commit(lambda: broadcast.queue_changed())
+    transaction.on_commit(broadcast.waiting_changed)  # a VIP goes ahead of those already waiting
     transaction.on_commit(lambda: offer_least_loaded(conversation.pk))
     return conversation
 
@@ -567,6 +568,7 @@ def conversation_end(
         transaction.on_commit(lambda: broadcast.conversation_changed(conversation.pk))
         if was_waiting_queue:
             transaction.on_commit(broadcast.queue_changed)
+            transaction.on_commit(broadcast.waiting_changed)
     return conversation
 
 

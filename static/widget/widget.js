@@ -33,6 +33,7 @@ const chat = {
   ended: new Set(), // conversations we know have ended: never made current again by a late frame
   walkthroughs: new Map(), // conversation -> whether a wrong-network walkthrough runs in it (payload.walkthrough_open)
   starting: false, // the wrong-network chip was pressed and the walkthrough is on its way
+  waiting: null, // the last `waiting` frame of the current chat, while it waits for an agent
 };
 
 
@@ -207,6 +208,27 @@ function updateSeen() {
   }
 }
 
+// The customer's place in line and the agents online (the `waiting` frame): someone knows they are here, and
+// they may leave: the chat waits for them and nothing closes it. Null hides it (an agent accepted, or it ended).
+function showWaiting(frame) {
+  chat.waiting = frame || null;
+  $("w-waiting").hidden = !frame;
+  if (!frame) return;
+  const number = (n) => new Intl.NumberFormat(document.documentElement.lang || undefined).format(n);
+  $("w-waiting-place").textContent =
+    frame.position <= 1
+      ? _("You're next in line.")
+      : _("You are number {position} in line.", { position: number(frame.position) });
+  $("w-waiting-agents").textContent =
+    frame.agents_online > 0
+      ? _("Agents online now: {count}", { count: number(frame.agents_online) })
+      : _("No agent is online right now. The first to arrive will answer you.");
+  $("w-waiting-leave").textContent = _(
+    "You can leave this page: your chat waits for you and nothing closes it. Come back any time to read the answer.",
+  );
+  scrollDown();
+}
+
 function notice(text) {
   const box = $("w-notice");
   box.textContent = text;
@@ -241,6 +263,7 @@ async function speak(locale) {
   if ((await useLanguage(lang)) !== lang) return; // the words did not download: keep what the server rendered
   translatePage(document);
   if (chat.socket) showState(chat.socket.state);
+  showWaiting(chat.waiting); // its words, in the language that just arrived
 }
 
 // The words of this page's data-i18n attributes, marked so that makemessages -d djangojs keeps them.
@@ -261,6 +284,7 @@ const PAGE_WORDS = [
 function setConversation(id) {
   if (id && chat.ended.has(id)) id = null;
   if (id !== chat.conversation) resetEndButton();
+  if (chat.waiting && chat.waiting.conversation !== id) showWaiting(null);
   if (id) input.placeholder = _("Write a message…");
   chat.conversation = id;
   endButton.hidden = !id;
@@ -310,6 +334,13 @@ const handlers = {
     } else if (frame.status !== "ended") {
       setConversation(frame.conversation);
     }
+    // Accepted (or ended): someone is here, the line is behind them.
+    if (frame.status !== "waiting" && chat.waiting?.conversation === frame.conversation) showWaiting(null);
+  },
+  waiting(frame) {
+    if (chat.ended.has(frame.conversation)) return;
+    if (chat.conversation && frame.conversation !== chat.conversation) return;
+    showWaiting(frame);
   },
   typing(frame) {
     const box = $("w-typing");
