@@ -17,7 +17,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import DatabaseError
 
-from chat import access, broadcast, errors, selectors, services, waiting
+from chat import access, broadcast, customer_presence, errors, replies, selectors, services, waiting
 from chat.frames import Audience, error_frame, message_frame
 from chat.services import ChatError
 
@@ -281,11 +281,21 @@ class WidgetConsumer(ChatConsumer):
         self.customer = None
         self.locale = ""
         self.shown_to_board: set[int] = set()  # conversations the waiting board has been asked about (chat.waiting)
+        self.unread_replies: set[int] = set()  # conversations with an agent's reply delivered here and not read
         await super().connect()
 
     async def disconnect(self, code):
         waiting.board().forget(self.channel_name)
+        if self.customer is not None:
+            left = await db(customer_presence.socket_closed)(self.customer.pk)
+            for conversation_id in self.unread_replies if left == 0 else ():
+                await db(replies.check_soon)(conversation_id)  # they left with a reply unread (chat.replies)
         await super().disconnect(code)
+
+    async def send_json(self, frame: dict) -> None:
+        if frame.get("type") == "message" and frame.get("kind") == "text" and frame["author"]["role"] == "agent":
+            self.unread_replies.add(frame["conversation"])  # delivered, not yet read
+        await super().send_json(frame)
 
     def wait_in_line(self, conversation_id: int, *, again: bool = False) -> None:
         """While this conversation waits, tell this socket its place in the queue (the board knows whether it
@@ -325,6 +335,7 @@ class WidgetConsumer(ChatConsumer):
         after_seq = int_field(frame, "after_seq", required=False, default=0)
         self.customer = await db(access.customer_from_claims)(claims)
         self.locale = claims.get("locale") or ""
+        await db(customer_presence.socket_opened)(self.customer.pk)
         await self.join(broadcast.customer_group(self.customer.pk))
         conversation = await db(selectors.open_conversation_for)(self.customer)
         last_seq = conversation.last_seq if conversation else 0
@@ -404,6 +415,8 @@ class WidgetConsumer(ChatConsumer):
         conversation_id = await self._own(frame)
         seq = int_field(frame, "seq")
         await db(access.mark_read)(conversation_id, seq, None)
+        if seq >= self.delivered.get(conversation_id, 0):
+            self.unread_replies.discard(conversation_id)
 
     async def on_end(self, frame):
         conversation_id = await self._own(frame)
@@ -412,6 +425,7 @@ class WidgetConsumer(ChatConsumer):
     async def on_ping(self, frame):
         await self.heal()
         waiting.board().heal()
+        await db(customer_presence.socket_alive)(self.customer.pk)
         await self.send_json({"type": "pong"})
 
     async def chat_waiting(self, event):

@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from chat import broadcast, cards, selectors
+from chat import broadcast, cards, replies, selectors
 from chat.models import Conversation, Message, ReadState, Satisfaction
 from helpdesk import asyncdb
 from tickets import services as tickets_services
@@ -358,6 +358,8 @@ def agent_message_post(
     except IntegrityError:
         stored = None
     if stored is not None:
+        if kind == Message.Kind.TEXT:  # if the customer is away, the exchange hears of it (chat.replies)
+            transaction.on_commit(lambda: replies.check_soon(conversation_id), robust=True)
         return Posted(stored[0], created=True)
     return _retry_or_refusal(client_msg_id, customer=None, agent=agent, conversation_id=conversation_id)
 
