@@ -293,8 +293,11 @@ class WidgetConsumer(ChatConsumer):
         await super().disconnect(code)
 
     async def send_json(self, frame: dict) -> None:
-        if frame.get("type") == "message" and frame.get("kind") == "text" and frame["author"]["role"] == "agent":
-            self.unread_replies.add(frame["conversation"])  # delivered, not yet read
+        if frame.get("type") == "message":
+            if frame.get("kind") == "text" and frame["author"]["role"] == "agent":
+                self.unread_replies.add(frame["conversation"])  # delivered, not yet read
+            # A chat opened elsewhere (the wrong-network chip over HTTP, another tab) may wait too.
+            self.wait_in_line(frame["conversation"])
         await super().send_json(frame)
 
     def wait_in_line(self, conversation_id: int, *, again: bool = False) -> None:
@@ -348,8 +351,8 @@ class WidgetConsumer(ChatConsumer):
             }
         )
         if conversation is not None:
+            self.shown_to_board.add(conversation.pk)  # its status is known here: no need to ask the board
             await self.replay(conversation.pk, after_seq)
-            self.shown_to_board.add(conversation.pk)
             if conversation.status == conversation.Status.WAITING:
                 self.wait_in_line(conversation.pk, again=True)
 

@@ -6,13 +6,14 @@ import asyncio
 import datetime as dt
 import itertools
 import time
+import uuid
 
 import pytest
 from channels.db import database_sync_to_async as sync_to_async
 from django.utils import timezone
 
 from accounts.models import Presence, User
-from chat import selectors, waiting
+from chat import selectors, services, waiting
 from chat.models import Conversation
 from tests.chat.helpers import agent_socket, send_frame, widget_socket
 from tests.conftest import require
@@ -105,6 +106,18 @@ async def test_a_returning_customer_is_told_again_on_hello_and_on_resume():
     await back.send({"type": "resume", "conversation": conversation_id, "after_seq": 0})
     assert (await _waiting_frame(back))["position"] == 1  # the same numbers, said again: the client asked
     await back.close()
+
+
+async def test_a_chat_opened_over_http_is_told_too(customer):
+    """The wrong-network chip opens the chat over HTTP, not with a `send` on the socket: the socket still learns."""
+    socket, welcome = await widget_socket(sub=customer.external_id)
+    assert welcome["conversation"] is None
+    posted = await sync_to_async(services.customer_message_post)(
+        customer=customer, conversation_id=None, client_msg_id=uuid.uuid4(), body="I sent funds on the wrong network."
+    )
+    frame = await _waiting_frame(socket)
+    assert frame["conversation"] == posted.message.conversation_id and frame["position"] == 1
+    await socket.close()
 
 
 async def test_an_active_chat_never_hears_waiting(alice):
