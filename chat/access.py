@@ -5,7 +5,7 @@ from django.conf import settings
 
 from accounts import services as accounts_services
 from accounts.models import User
-from chat import errors, selectors, services
+from chat import broadcast, errors, selectors, services
 from chat.frames import conversation_frame
 from chat.models import Conversation
 from tickets import services as tickets_services
@@ -129,12 +129,14 @@ def mark_read(conversation_id: int, seq: int, agent: User | None) -> int:
 
 def set_presence(user: User, status: str) -> None:
     accounts_services.presence_set(user=user, presence=status)
+    broadcast.waiting_changed()  # waiting customers are told how many agents are online
 
 
 def agent_welcome(user: User) -> dict:
     if user.presence == "offline" and user.role == "agent":
         # Opening the console means "I am here" for agents; a supervisor watching is not taking chats.
         accounts_services.presence_set(user=user, presence="online")
+        broadcast.waiting_changed()
     mine = list(selectors.conversations_of(user))
     unread = selectors.unread_counts(user, [c.pk for c in mine])
     frames = []

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from accounts.services import sessions as staff_sessions
-from chat import access, broadcast, errors, selectors, services
+from chat import access, broadcast, customer_presence, errors, replies, selectors, services, waiting
 from chat.attachments import sending as attachment_sending
 from chat.frames import Audience, error_frame, message_frame
 from chat.services import ChatError
@@ -290,7 +290,32 @@ class WidgetConsumer(ChatConsumer):
     async def connect(self):
         self.customer = None
         self.locale = ""
+        self.shown_to_board: set[int] = set()  # conversations the waiting board has been asked about (chat.waiting)
+        self.unread_replies: set[int] = set()  # conversations with an agent's reply delivered here and not read
         await super().connect()
+
+    async def disconnect(self, code):
+        waiting.board().forget(self.channel_name)
+        if self.customer is not None:
+            left = await db(customer_presence.socket_closed)(self.customer.pk)
+            for conversation_id in self.unread_replies if left == 0 else ():
+                await db(replies.check_soon)(conversation_id)  # they left with a reply unread (chat.replies)
+        await super().disconnect(code)
+
+    async def send_json(self, frame: dict) -> None:
+        if frame.get("type") == "message":
+            if frame.get("kind") == "text" and frame["author"]["role"] == "agent":
+                self.unread_replies.add(frame["conversation"])  # delivered, not yet read
+            # A chat opened elsewhere (the wrong-network chip over HTTP, another tab) may wait too.
+            self.wait_in_line(frame["conversation"])
+        await super().send_json(frame)
+
+    def wait_in_line(self, conversation_id: int, *, again: bool = False) -> None:
+        """While this conversation waits, tell this socket its place in the queue (the board knows whether it
+        waits: a conversation is asked about once per socket, or again on a resume)."""
+        if again or conversation_id not in self.shown_to_board:
+            self.shown_to_board.add(conversation_id)
+            waiting.board().watch(self.channel_name, conversation_id)
 
     async def send_error(self, code: str, detail: str, **extra) -> None:
         # The widget shows `detail` to the customer: say it in the socket's language (chat/errors.py).
@@ -314,6 +339,7 @@ class WidgetConsumer(ChatConsumer):
             return
         self.customer = await db(access.customer_from_claims)(claims)
         self.locale = claims["locale"] or ""
+        await db(customer_presence.socket_opened)(self.customer.pk)
         await self.join(broadcast.customer_group(self.customer.pk))
         conversation = await db(selectors.open_conversation_for)(self.customer)
         last_seq = conversation.last_seq if conversation else 0
@@ -326,7 +352,10 @@ class WidgetConsumer(ChatConsumer):
             }
         )
         if conversation is not None:
+            self.shown_to_board.add(conversation.pk)  # its status is known here: no need to ask the board
             await self.replay(conversation.pk, after_seq)
+            if conversation.status == conversation.Status.WAITING:
+                self.wait_in_line(conversation.pk, again=True)
 
     async def untracked_conversation(self, conversation_id):
         return 0  # only this customer's conversations reach this socket's group
@@ -367,12 +396,14 @@ class WidgetConsumer(ChatConsumer):
                 "seq": message.seq,
             }
         )
+        self.wait_in_line(message.conversation_id)  # the first message of a new chat: it waits in the queue
 
     async def on_resume(self, frame):
         conversation_id = await self._own(frame)
         after_seq = int_field(frame, "after_seq", required=False, default=0)
         last_seq = await self.replay(conversation_id, after_seq)
         await self.send_json({"type": "resumed", "conversation": conversation_id, "last_seq": last_seq})
+        self.wait_in_line(conversation_id, again=True)
 
     async def on_typing(self, frame):
         conversation_id = await self._own(frame)
@@ -391,6 +422,8 @@ class WidgetConsumer(ChatConsumer):
         conversation_id = await self._own(frame)
         seq = int_field(frame, "seq")
         await db(access.mark_read)(conversation_id, seq, None)
+        if seq >= self.delivered.get(conversation_id, 0):
+            self.unread_replies.discard(conversation_id)
 
     async def on_end(self, frame):
         conversation_id = await self._own(frame)
@@ -398,7 +431,12 @@ class WidgetConsumer(ChatConsumer):
 
     async def on_ping(self, frame):
         await self.heal()
+        waiting.board().heal()
+        await db(customer_presence.socket_alive)(self.customer.pk)
         await self.send_json({"type": "pong"})
+
+    async def chat_waiting(self, event):
+        await self.send_json(event["frame"])
 
 
 class AgentConsumer(ChatConsumer):

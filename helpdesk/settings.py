@@ -342,6 +342,8 @@ POISONING_MATCH = envint("HELPDESK_POISONING_MATCH", 4)
 # Webhooks to the exchange: attempts per delivery, and the first retry delay (then doubled each time).
 WEBHOOK_MAX_ATTEMPTS = envint("HELPDESK_WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_RETRY_BASE_SECONDS = envint("HELPDESK_WEBHOOK_RETRY_BASE_SECONDS", 10)
+# An agent's reply unread this long while the customer has no socket open: the chat.reply_waiting webhook.
+REPLY_WAITING_SECONDS = envint("HELPDESK_REPLY_WAITING_SECONDS", 120)
 
 # --- Attachments (chat/attachments/, docs/protocol.md) -------------------------------------------------
 

@@ -84,6 +84,9 @@ def describe_event(event: TimelineEvent, customer_name: str) -> str:
         answer = {"yes": "Yes", "partly": "Partly", "no": "No"}.get(data.get("answer"), data.get("answer"))
         comment = f' — "{data["comment"]}"' if data.get("comment") else ""
         return f"Did you feel heard? {answer}{comment}"
+    if kind == "chat.reply_waiting":
+        replies = "1 reply" if data.get("unread") == 1 else f"{data.get('unread')} replies"
+        return f"{customer_name} was away with {replies} unread: the exchange was told, so it can reach them."
     if kind.startswith("recovery."):
         return _describe_recovery(kind, data)
     details = ", ".join(f"{key}: {value}" for key, value in data.items() if not isinstance(value, (dict, list)))

@@ -247,7 +247,10 @@ class WebhookList(ApiView):
         """Register a URL. The answer holds the signing secret: it is shown this once."""
         data = self.valid(s.WebhookSerializer)
         endpoint = services.webhook_endpoint_create(
-            url=data["url"], events=data.get("events", []), description=data.get("description", "")
+            url=data["url"],
+            events=data.get("events", []),
+            description=data.get("description", ""),
+            include_text=data.get("include_text", False),
         )
         return Response(s.WebhookCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED)
 
@@ -263,7 +266,11 @@ class WebhookDetail(ApiView):
         endpoint = get_object_or_404(WebhookEndpoint, pk=webhook_id)
         data = self.valid(s.WebhookSerializer, partial=True)
         services.webhook_endpoint_update(
-            endpoint=endpoint, url=data.get("url"), events=data.get("events"), is_active=data.get("is_active")
+            endpoint=endpoint,
+            url=data.get("url"),
+            events=data.get("events"),
+            is_active=data.get("is_active"),
+            include_text=data.get("include_text"),
         )
         return Response(s.WebhookSerializer(endpoint).data)
 

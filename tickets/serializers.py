@@ -142,7 +142,7 @@ class TranscriptSerializer(serializers.Serializer):
 class WebhookSerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookEndpoint
-        fields = ["id", "url", "events", "is_active", "description", "created_at"]
+        fields = ["id", "url", "events", "is_active", "description", "include_text", "created_at"]
         read_only_fields = ["id", "created_at"]
 
 
