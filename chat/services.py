@@ -16,9 +16,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from chat import broadcast, cards, replies, selectors
+from chat import broadcast, cards, loopdb, replies, selectors
 from chat.models import Conversation, Message, ReadState, Satisfaction
-from helpdesk import asyncdb
 from tickets import services as tickets_services
 from tickets.models import Customer, TimelineEvent
 
@@ -279,12 +278,12 @@ async def customer_message_store(
     *, customer: Customer, conversation_id: int | None, client_msg_id: uuid.UUID, body: str
 ) -> Posted | None:
     """The hot path of the customer's socket: a message into their open conversation, as the same one statement,
-    run from the event loop on helpdesk.asyncdb (no thread hop). None when this path does not apply — no
+    run from the event loop on chat.loopdb (no thread hop). None when this path does not apply — no
     conversation yet, a retry or a refusal, not PostgreSQL: then call customer_message_post, which decides.
 
     Broadcasts like _store (this statement committed on its own); the caller sends them (chat.broadcast.outbox).
     """
-    if conversation_id is None or not asyncdb.available():
+    if conversation_id is None or not loopdb.available():
         return None
     body = _check_body(body, Message.Kind.TEXT)
     prepared = _prepare(
@@ -298,7 +297,7 @@ async def customer_message_store(
         guard={"customer_id": customer.pk, "open": True},
     )
     try:
-        found = await asyncdb.fetchone(*_store_statement(prepared))
+        found = await loopdb.fetchone(*_store_statement(prepared))
     except IntegrityError:
         return None  # the client_msg_id is taken: customer_message_post tells a retry from a clash
     if found is None:
