@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ChatConfig(AppConfig):
     name = "chat"
     verbose_name = "Live chat"
+
+    def ready(self) -> None:
+        # A ticket's chats on the ticket page and in the API's ticket: tickets cannot import chat, so chat plugs in.
+        from chat.ticket_part import PART
+        from tickets.extensions import ticket_part_register
+
+        ticket_part_register(PART)

@@ -18,19 +18,15 @@ from django.utils import timezone
 from accounts.models import User
 from chat import broadcast, cards, loopdb, replies, selectors
 from chat.models import Conversation, Message, ReadState, Satisfaction
+from common.errors import Refusal
 from tickets import services as tickets_services
-from tickets.models import Customer, TimelineEvent
+from tickets.models import Customer, Ticket, TimelineEvent
 
 Role = TimelineEvent.ActorRole
 
 
-class ChatError(Exception):
+class ChatError(Refusal):
     """A refusal the client can act on; `code` goes into the error frame."""
-
-    def __init__(self, code: str, detail: str):
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -632,3 +628,22 @@ def satisfaction_record(*, customer: Customer, conversation_id: int, answer: str
             data={"answer": answer, "comment": comment},
         )
     return rating
+
+
+def conversation_ticket_move(*, conversation_id: int, ticket: Ticket, actor: User | None) -> Conversation:
+    """Move a chat to another ticket of the same customer; both tickets' timelines say so, and the staff watching
+    the chat are told its ticket (the console's sidebar follows)."""
+    with transaction.atomic():
+        conversation = _locked(conversation_id)
+        if conversation.customer_id != ticket.customer_id:
+            raise ChatError("forbidden", "a chat can only be linked to a ticket of the same customer")
+        old_ticket_id = conversation.ticket_id
+        if old_ticket_id == ticket.pk:
+            return conversation
+        conversation.ticket = ticket
+        conversation.save(update_fields=["ticket"])
+        tickets_services.ticket_conversation_moved(
+            conversation_id=conversation_id, from_ticket_id=old_ticket_id, to_ticket=ticket, actor=actor
+        )
+        transaction.on_commit(lambda: broadcast.conversation_changed(conversation_id))
+    return conversation

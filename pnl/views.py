@@ -3,15 +3,14 @@ breakdowns as JSON for the console. Thin: parse, authorise, call pnl.selectors /
 
 from datetime import UTC
 from decimal import Decimal, InvalidOperation
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import staff_required
 from chat import selectors as chat_selectors
 from pnl import selectors, services
 from pnl.cards import breakdown_card
@@ -19,19 +18,6 @@ from pnl.models import Position
 from pnl.presenters import STEP_LIMIT_JSON, STEP_LIMIT_JSON_MAX, STEP_LIMIT_PAGE, breakdown_dict
 
 POSITIONS_SHOWN = 10
-
-
-def agents_only(view):
-    """Signed-in, active staff only; anyone else is sent to sign in or gets a 404 (nothing to learn)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_agent:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _customer_or_404(customer_id: int):
@@ -91,7 +77,7 @@ def _entry(position: Position, breakdown, language: str) -> dict:
     return {"position": position, "b": breakdown, "steps": breakdown.steps[:STEP_LIMIT_PAGE], "card": card}
 
 
-@agents_only
+@staff_required
 @require_GET
 def customer_pnl(request, customer_id: int):
     customer = _customer_or_404(customer_id)
@@ -118,7 +104,7 @@ def customer_pnl(request, customer_id: int):
     )
 
 
-@agents_only
+@staff_required
 @require_POST
 def position_share(request, position_id: int):
     position = _position_or_404(position_id)
@@ -146,7 +132,7 @@ def _page_of_steps(request) -> dict:
     return {"offset": offset, "limit": limit}
 
 
-@agents_only
+@staff_required
 @require_GET
 def position_breakdown_json(request, position_id: int):
     position = _position_or_404(position_id)
@@ -154,7 +140,7 @@ def position_breakdown_json(request, position_id: int):
     return JsonResponse(breakdown_dict(breakdown, position=position, **_page_of_steps(request)))
 
 
-@agents_only
+@staff_required
 @require_GET
 def customer_breakdown_json(request, customer_id: int):
     """?market=BTCUSDT&start=…&end=…: a market over a time range; without market, the recent positions."""

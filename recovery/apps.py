@@ -8,6 +8,11 @@ class RecoveryConfig(AppConfig):
 
     def ready(self):
         checks.register(check_chains_file)
+        # Explorer links on tickets' customer pages come from the chain registry (tickets imports no app above it).
+        from recovery.chains import explorer_patterns
+        from tickets.explorers import source_register
+
+        source_register(explorer_patterns)
 
 
 def check_chains_file(app_configs=None, **kwargs) -> list:

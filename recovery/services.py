@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from chat import broadcast
 from chat.models import Conversation
+from common.errors import Refusal
 from recovery import chains as chain_registry
 from recovery import selectors
 from recovery.lookup import ask_all
@@ -28,14 +29,9 @@ from tickets.models import Customer
 FINDING_FIELDS = [f.name for f in ChainFinding._meta.get_fields() if f.concrete and f.name not in ("id", "lookup")]
 
 
-class RecoveryError(Exception):
-    """A refusal the caller can show: `code` is stable, `detail` is plain English words; the views say them in the
-    reader's language (details marked with gettext_noop have translations)."""
-
-    def __init__(self, code: str, detail: str):
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
+class RecoveryError(Refusal):
+    """Recovery's refusals; the views say them in the reader's language (details marked with gettext_noop have
+    translations)."""
 
 
 # --- Lookups --------------------------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """The exchange integration API (/api/v1/). Views parse with serializers, check the key's scope, call
 tickets.services and answer; reads come from the models and tickets.selectors."""
 
-from django.apps import apps
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
@@ -11,8 +10,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.models import User
+from tickets import extensions, services
 from tickets import serializers as s
-from tickets import services
 from tickets.api_auth import ApiKeyAuthentication, HasScope
 from tickets.api_schema import ApiSchema
 from tickets.models import Customer, Ticket, TimelineEvent, WebhookDelivery, WebhookEndpoint
@@ -158,9 +157,9 @@ def ticket_detail(ticket_id: int) -> dict:
         pk=ticket_id,
     )
     events = [event for event in ticket.events.all() if is_public(event.kind)]
-    conversation = apps.get_model("chat", "Conversation")
-    ids = list(conversation.objects.filter(ticket=ticket).order_by("pk").values_list("pk", flat=True))
-    return s.TicketDetailSerializer(ticket, context={"events": events, "conversation_ids": ids}).data
+    # The chats' ids come from the chat app (chat/ticket_part.py), through tickets.extensions.
+    context = {"events": events, **extensions.ticket_api_context(ticket)}
+    return s.TicketDetailSerializer(ticket, context=context).data
 
 
 class TicketDetail(ApiView):
@@ -185,49 +184,6 @@ class TicketDetail(ApiView):
                     raise exceptions.ValidationError({"assignee_email": "no active staff member has this email"})
         services.ticket_update(ticket=ticket, actor=None, actor_role=API, **changes)
         return Response(ticket_detail(ticket.pk))
-
-
-# --- Transcripts ------------------------------------------------------------------------------------
-
-
-class Transcript(ApiView):
-    required_scope = "transcripts:read"
-    serializer_class = s.TranscriptSerializer
-
-    def get(self, request, conversation_id: int):
-        """What the customer saw, in order. Internal notes are never part of a transcript over the API."""
-        conversation = get_object_or_404(
-            apps.get_model("chat", "Conversation").objects.select_related("customer"), pk=conversation_id
-        )
-        messages = (
-            apps.get_model("chat", "Message")
-            .objects.filter(conversation=conversation, seq__isnull=False)
-            .exclude(kind="note")
-            .order_by("seq")
-        )
-        rows = list(messages.values("id", "seq", "kind", "author_role", "author_name", "body", "payload", "created_at"))
-        files = self.attachments_of([row.pop("id") for row in rows])
-        for row in rows:
-            row["attachments"] = files.get(row["seq"], [])
-        body = {
-            "conversation": conversation.pk,
-            "ticket": conversation.ticket_id,
-            "customer": conversation.customer.external_id,
-            "status": conversation.status,
-            "messages": rows,
-        }
-        return Response(s.TranscriptSerializer(body).data)
-
-    def attachments_of(self, message_ids: list[int]) -> dict[int, list[dict]]:
-        """The files of these (public) messages by seq, with fresh signed links (they expire: fetch them soon)."""
-        found: dict[int, list[dict]] = {}
-        model = apps.get_model("chat", "Attachment")
-        for attachment in model.objects.filter(message_id__in=message_ids).select_related("message"):
-            item = attachment.as_frame()
-            for key in ("url", "thumbnail_url"):
-                item[key] = item[key] and self.request.build_absolute_uri(item[key])
-            found.setdefault(attachment.message.seq, []).append(item)
-        return found
 
 
 # --- Webhooks ---------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.management.commands.seed_demo import DEMO_PASSWORD, STAFF
+from accounts.demo import DEMO_PASSWORD, STAFF
 from accounts.services import staff_upsert
 from chat.models import Conversation, Message, Satisfaction
 from supervisor import demo

@@ -1,7 +1,9 @@
-class TicketError(Exception):
-    """A refusal the page or the API shows as is (bad value, not allowed)."""
+from common.errors import Refusal
+
+
+class TicketError(Refusal):
+    """A refusal the page or the API shows as is (bad value, not allowed). The detail comes first here: most
+    tickets refusals are `invalid`."""
 
     def __init__(self, detail: str, *, code: str = "invalid"):
-        super().__init__(detail)
-        self.detail = detail
-        self.code = code
+        super().__init__(code, detail)
