@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from chat import customer_presence
+from chat import customer_presence, tasks
 from chat.models import Conversation, Message, ReadState
 from tickets import services as tickets_services
 from tickets.models import TimelineEvent
@@ -46,10 +46,8 @@ def check_soon(conversation_id: int, delay: float | None = None) -> None:
     if pending is not None and pending <= due + 1:
         return
     cache.set(_pending_key(conversation_id), due, timeout=int(delay) + 600)
-    from chat.tasks import reply_waiting_check  # the task module imports this one
-
     try:
-        reply_waiting_check.apply_async(args=[conversation_id], countdown=delay)
+        tasks.reply_waiting_check.apply_async(args=[conversation_id], countdown=delay)
     except Exception:  # the broker is down: the reply is stored; the next reply or departure schedules again
         cache.delete(_pending_key(conversation_id))
         log.exception("could not schedule the reply-waiting check of conversation %s", conversation_id)

@@ -13,6 +13,11 @@ class RecoveryConfig(AppConfig):
         from tickets.explorers import source_register
 
         source_register(explorer_patterns)
+        # The walkthrough reacts to what the services announce after a commit (services import nothing above them).
+        from recovery import signals, walkthrough
+
+        signals.lookup_finished.connect(walkthrough.lookup_finished, dispatch_uid="recovery.walkthrough.lookup")
+        signals.case_changed.connect(walkthrough.case_changed, dispatch_uid="recovery.walkthrough.case")
 
 
 def check_chains_file(app_configs=None, **kwargs) -> list:
