@@ -3,12 +3,15 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from tickets import api
+from tickets import (
+    api,
+    api_input,  # noqa: F401  (registers the key and symbol path converters)
+)
 
 urlpatterns = [
     path("v1/customers/", api.CustomerUpsert.as_view(), name="api_customer_upsert"),
-    path("v1/customers/<str:external_id>/", api.CustomerRead.as_view(), name="api_customer"),
-    path("v1/customers/<str:external_id>/deposit-addresses/", api.DepositAddresses.as_view(), name="api_addresses"),
+    path("v1/customers/<key:external_id>/", api.CustomerRead.as_view(), name="api_customer"),
+    path("v1/customers/<key:external_id>/deposit-addresses/", api.DepositAddresses.as_view(), name="api_addresses"),
     path("v1/activity/", api.ActivityCreate.as_view(), name="api_activity"),
     path("v1/tickets/", api.TicketList.as_view(), name="api_tickets"),
     path("v1/tickets/<int:ticket_id>/", api.TicketDetail.as_view(), name="api_ticket"),

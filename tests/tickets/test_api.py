@@ -105,7 +105,7 @@ def test_customer_address_activity_round_trip(api):
     listed = api.get("/api/v1/customers/u-42/deposit-addresses/").json()
     assert listed[0]["address"] == "0xabc" + "0" * 37
     taken = api.post("/api/v1/customers/u-other/deposit-addresses/", address, format="json")
-    assert taken.status_code == 400 and "another customer" in taken.json()["detail"]
+    assert taken.status_code == 409 and "another customer" in taken.json()["detail"]
 
     movement = {
         "external_id": "dep-9001",
