@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from pnl import api
-from tickets import api_input  # noqa: F401  (registers the key and symbol path converters)
+from pnl import api  # importing it registers the <key:> and <symbol:> converters (tickets.api_input)
 
 urlpatterns = [
     path("customers/<key:external_id>/fills/", api.FillsPush.as_view(), name="api_pnl_fills"),
