@@ -46,6 +46,8 @@ class ApiSchema(AutoSchema):
         for parameter in parameters:
             if parameter["name"] in PATH_SCHEMAS:
                 parameter["schema"] = dict(PATH_SCHEMAS[parameter["name"]])
+            elif parameter["schema"].get("type") == "integer":
+                parameter["schema"]["minimum"] = 1  # ids start at 1; 0 and -1 answer 404 (JSON, as always here)
         return parameters
 
     def _map_basic_serializer(self, serializer, direction):
