@@ -29,7 +29,7 @@ def wants_json(request: HttpRequest) -> bool:
 
 def error_response(request: HttpRequest, status: int, detail: str = "") -> HttpResponse:
     """A refusal in the shape the caller reads: JSON (see wants_json) or a plain translated page."""
-    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    phrase = HTTPStatus(status).phrase
     detail = detail or (SERVER_ERROR if status >= 500 else f"{phrase}.")
     if wants_json(request):
         code = CODES.get(status, "server_error" if status >= 500 else phrase.lower().replace(" ", "_"))
@@ -41,9 +41,7 @@ def error_response(request: HttpRequest, status: int, detail: str = "") -> HttpR
 
 def bad_request(request, exception=None):
     """Django's SuspiciousOperation/BadRequest answers (a body over the size limit, too many fields...)."""
-    if wants_json(request):
-        return error_response(request, 400, _("The request could not be read."))
-    return defaults.bad_request(request, exception)
+    return error_response(request, 400, _("The request could not be read"))
 
 
 def not_found(request, exception=None):

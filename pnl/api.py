@@ -17,7 +17,8 @@ from tickets.api_schema import ApiSchema
 IMPORT_DOC = (
     "Idempotent: rows are keyed by the exchange's `external_id`. A row sent again with the same values is counted "
     "as `unchanged`; one sent again with different values is listed in `conflicts` and NOT changed. An invalid row "
-    "rejects the whole batch (400) and stores nothing. The customer is created if unknown."
+    "rejects the whole batch (400, or 422 for the same id twice in one batch) and stores nothing. The customer is "
+    "created if unknown."
 )
 
 

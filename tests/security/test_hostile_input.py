@@ -25,21 +25,13 @@ from tests.conftest import require
 from tests.security.hostile import HOSTILE, JSON_NUMBERS, spying
 from tests.security.urlconf import fill_with, patterns
 from tickets import services as tickets_services
+from tickets.models import ApiKey
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ADDRESS = "192.0.2.77"  # a documentation address: the walk's failed sign-ins count against nobody else's
 HEALTH = "/healthz"  # 503 while no worker runs is its honest answer, not a server error
-ALL_SCOPES = [
-    "customers:read",
-    "customers:write",
-    "activity:write",
-    "tickets:read",
-    "tickets:write",
-    "transcripts:read",
-    "webhooks:manage",
-    "pnl:write",
-]
+ALL_SCOPES = ApiKey.Scope.values  # a key that may do everything
 
 
 @pytest.fixture
@@ -269,3 +261,28 @@ def test_a_survey_comment_with_a_nul_is_refused_and_a_good_one_kept(client, deep
     assert refused.status_code == 400 and refused.json()["error"] == "bad_request"
     kept = client.post(url, {"value": "yes", "comment": "thank you"}, content_type="application/json", **token)
     assert kept.status_code == 200 and kept.json() == {"answer": "yes", "comment": "thank you"}
+
+
+def test_the_refusal_speaks_the_readers_language_in_the_shape_it_reads(client, deep_world, sofia, customer):
+    client.force_login(sofia)
+    page = client.get("/tickets/?q=%00", HTTP_ACCEPT="text/html", HTTP_ACCEPT_LANGUAGE="ru")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+    assert "уберите его и попробуйте снова" in page.content.decode()  # noqa: RUF001 (Russian)
+    client.logout()
+    token = {"HTTP_AUTHORIZATION": f"Bearer {widget_token(sub=customer.external_id)}"}
+    url = f"/chat/survey/{deep_world['conversation_id']}/"
+    fetched = client.post(
+        url,
+        '{"value": "yes", "comment": "\\u0000"}',
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="ar",
+        **token,
+    )
+    assert fetched.status_code == 400 and fetched.json() == {
+        "error": "bad_request",
+        "detail": "يحتوي الطلب على محرف NUL أو محرف تالف؛ احذفه وحاول مرة أخرى.",
+    }
+    broken = client.get("/api/v1/tickets/?status=%FF")
+    assert broken.status_code == 400 and broken.json()["detail"].startswith("The request is not valid UTF-8")
+    deep = client.post(url, "[" * 100 + "]" * 100, content_type="application/json", **token)
+    assert deep.status_code == 400 and deep.json()["detail"] == "The JSON is nested too deeply."
