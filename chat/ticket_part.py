@@ -4,6 +4,7 @@ of the customer) and the ids in the API's ticket. Registered into tickets.extens
 from django.http import HttpRequest
 
 from chat import links, selectors, services
+from common.inputs import id_from_text
 from tickets.extensions import TicketPart
 from tickets.models import Ticket
 
@@ -17,10 +18,9 @@ def section(ticket: Ticket) -> dict:
 
 def link(request: HttpRequest, ticket: Ticket) -> None:
     """The ticket page's "Link to this ticket": the chosen chat of the same customer moves to this ticket."""
-    try:
-        conversation_id = int(request.POST.get("conversation", ""))
-    except ValueError as exc:
-        raise services.ChatError("bad_request", "choose a chat to link") from exc
+    conversation_id = id_from_text(request.POST.get("conversation", ""))
+    if conversation_id is None:
+        raise services.ChatError("bad_request", "choose a chat to link")
     services.conversation_ticket_move(conversation_id=conversation_id, ticket=ticket, actor=request.user)
 
 

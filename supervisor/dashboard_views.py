@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.access import staff_required
+from common.inputs import DateInRange
 from supervisor import charts, dashboard
 
 DEFAULT_DAYS = 30
@@ -14,8 +15,8 @@ MAX_DAYS = 366
 
 
 class RangeForm(forms.Form):
-    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateInRange(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateInRange(label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()

@@ -10,10 +10,19 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import staff_required
 from accounts.models import User
 from common.errors import Refusal
+from common.inputs import id_from_text
 from tickets import extensions, selectors, services
 from tickets.models import CannedReply, Ticket
 
 PAGE_SIZE = 25
+
+
+def _named(model, raw: str | None):
+    """The row a form names by its id; 404 for anything else ("abc", 10^30, -1), as for an id that is gone."""
+    pk = id_from_text(raw or "")
+    if pk is None:
+        raise Http404
+    return get_object_or_404(model, pk=pk)
 
 
 def _ticket_or_404(ticket_id: int) -> Ticket:
@@ -92,7 +101,7 @@ def _update_from_form(ticket: Ticket, data, user: User) -> None:
     }
     if "assignee" in data:
         raw = data["assignee"]
-        changes["assignee"] = get_object_or_404(User, pk=raw) if raw else None
+        changes["assignee"] = _named(User, raw) if raw else None
     services.ticket_update(ticket=ticket, actor=user, **changes)
 
 
@@ -145,7 +154,7 @@ def canned_replies(request):
 def _canned_action(request) -> None:
     data = request.POST
     if data.get("action") == "delete":
-        reply = get_object_or_404(CannedReply, pk=data.get("reply"))
+        reply = _named(CannedReply, data.get("reply"))
         services.canned_reply_delete(reply=reply, actor=request.user)
     elif data.get("action") == "save":
         services.canned_reply_save(
