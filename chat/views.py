@@ -1,4 +1,3 @@
-import json
 import time
 
 import jwt
@@ -9,11 +8,11 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from rest_framework.response import Response
 
 from accounts.access import staff_required
-from chat import access, errors, selectors, services
+from chat import errors, selectors, services
+from chat.widget_api import Refused, WidgetEndpoint, WidgetTokenAuthentication
 
 DEMO_TOKEN_TTL = 60 * 60
 
@@ -68,40 +67,34 @@ def demo_token(request):
     return JsonResponse({"token": jwt.encode(claims, settings.WIDGET_SECRET, algorithm="HS256")})
 
 
-def customer_from_bearer(request):
-    """The widget authenticates HTTP calls with the same signed token as its socket (no cookies)."""
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        raise access.TokenError("a signed token is required")
-    return access.customer_from_claims(access.verify_widget_token(header.removeprefix("Bearer ").strip()))
+class SurveyAnswer(WidgetEndpoint):
+    """The customer's answer to "Did you feel heard?" (docs/chat.md), by the widget's token only."""
 
+    authentication_classes = [WidgetTokenAuthentication]
+    unauthenticated = "a signed token is required"
+    bad_json = 'send JSON {"value": "yes|partly|no"}'
 
-def _survey_refusal(status: int, code: str, detail: str, language: str) -> JsonResponse:
-    """The widget shows `detail`: in the customer's language, as on the socket (chat/errors.py)."""
-    return JsonResponse({"error": code, "detail": errors.error_detail(code, detail, language)}, status=status)
-
-
-@csrf_exempt  # no cookies are involved: the bearer token is the credential
-@require_POST
-def survey_answer(request, conversation_id: int):
-    try:
-        customer = customer_from_bearer(request)
-    except access.TokenError as exc:
-        # No token to read a language from: the browser's (LocaleMiddleware) is the best guess.
-        return _survey_refusal(401, "unauthorized", str(exc), translation.get_language())
-    try:
-        data = json.loads(request.body or b"{}")
-        value = data.get("value")
-        comment = data.get("comment", "")
+    def post(self, request, conversation_id: int):
+        data = self.json_object()
+        value, comment = data.get("value"), data.get("comment", "")
         if not isinstance(value, str) or not isinstance(comment, str):
-            raise ValueError
-    except (ValueError, AttributeError):
-        return JsonResponse({"error": "bad_request", "detail": 'send JSON {"value": "yes|partly|no"}'}, status=400)
-    try:
+            raise Refused(400, "bad_request", self.bad_json)
+        customer = request.user.customer
+        self.language = customer.locale or translation.get_language()
         rating = services.satisfaction_record(
             customer=customer, conversation_id=conversation_id, answer=value, comment=comment
         )
-    except services.ChatError as exc:
-        status = 404 if exc.code == "not_found" else 400
-        return _survey_refusal(status, exc.code, exc.detail, customer.locale or translation.get_language())
-    return JsonResponse({"answer": rating.answer, "comment": rating.comment})
+        return Response({"answer": rating.answer, "comment": rating.comment})
+
+    def refusal(self, exc: Exception) -> Refused | None:
+        if isinstance(exc, services.ChatError):
+            return Refused(404 if exc.code == "not_found" else 400, exc.code, exc.detail)
+        return None
+
+    def say(self, code: str, detail: str) -> str:
+        """The widget shows `detail`: in the customer's language, as on the socket (chat/errors.py); before the
+        token is read, the browser's (LocaleMiddleware)."""
+        return errors.error_detail(code, detail, getattr(self, "language", None) or translation.get_language())
+
+
+survey_answer = SurveyAnswer.as_view()
