@@ -1,5 +1,5 @@
 // The waiting queue: who waits and for how long, offers from auto-offer, and accepting a chat.
-import { t as _ } from "../i18n.js";
+import { t as _, duration } from "../i18n.js";
 import { $, el, languageName, me, shared, toast } from "./kit.js";
 
 const offers = new Set();
@@ -7,10 +7,8 @@ const accepting = new Set();
 let queue = [];
 
 function waited(iso) {
-  const minutes = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
-  if (minutes < 1) return _("just now");
-  if (minutes < 60) return _("{n} min", { n: minutes });
-  return _("{h} h {m} min", { h: Math.floor(minutes / 60), m: minutes % 60 });
+  const seconds = Math.max(0, (Date.now() - new Date(iso).getTime()) / 1000);
+  return seconds < 60 ? _("just now") : duration(seconds, { smallest: "minute" });
 }
 
 function renderQueue() {
