@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chat import access, errors
+from common.errors import Refusal
 from tickets.models import Customer
 
 CSRF_DETAIL = gettext_noop("the CSRF token is missing or wrong; reload the page")
@@ -85,14 +86,12 @@ def bearer_token(request) -> str | None:
     return header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else None
 
 
-class Refused(exceptions.APIException):
-    """A refusal of the view itself: its status, code and English detail (translated when answered)."""
+class Refused(Refusal):
+    """A refusal answered with this HTTP status (the English detail is translated when answered)."""
 
     def __init__(self, status: int, code: str, detail: str):
-        super().__init__(detail, code)
-        self.status_code = status
-        self.code = code
-        self.words = detail
+        super().__init__(code, detail)
+        self.status = status
 
 
 class WidgetEndpoint(APIView):
@@ -153,8 +152,8 @@ class WidgetEndpoint(APIView):
         elif (mapped := self.refusal(exc)) is not None:
             exc = mapped
         if isinstance(exc, Refused):
-            response = Response({"error": exc.code, "detail": self.say(exc.code, exc.words)}, status=exc.status_code)
-            if exc.status_code == 401:
+            response = Response({"error": exc.code, "detail": self.say(exc.code, exc.detail)}, status=exc.status)
+            if exc.status == 401:
                 response["WWW-Authenticate"] = WidgetTokenAuthentication().authenticate_header(self.request)
             return response
         return super().handle_exception(exc)

@@ -111,3 +111,30 @@ def test_no_import_circle_between_modules_but_the_celery_ones():
         ["recovery.services", "recovery.tasks"],
         ["tickets.tasks", "tickets.webhooks"],
     ], "each Celery circle is real, and the only one"
+
+
+def test_every_refusal_is_one_kind():
+    """One base class (code, detail) for every app's refusals: a class that stores its own `code` is not one."""
+    from chat.attachments.errors import AttachmentRefused
+    from chat.consumers import FrameError
+    from chat.services import ChatError
+    from chat.widget_api import Refused
+    from common.errors import Refusal
+    from pnl.services import PnlError
+    from recovery.services import RecoveryError
+    from tickets.services import Conflict, TicketError
+
+    for refusal in (ChatError, FrameError, AttachmentRefused, TicketError, Conflict, RecoveryError, PnlError, Refused):
+        assert issubclass(refusal, Refusal), refusal
+    assert TicketError("no subject").code == "invalid" and Conflict("taken").detail == "taken"
+    assert AttachmentRefused("too_large", "over %(limit)s", limit="1 KB").detail == "over %(limit)s"
+    assert Refused(409, "stale_step", "answered already").status == 409
+    storing = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ClassDef) and node.name != "Refusal":
+                    source = ast.unparse(node)
+                    if "self.code = " in source and "self.detail = " in source:
+                        storing.append(f"{path.relative_to(ROOT)}:{node.name}")
+    assert storing == []
