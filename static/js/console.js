@@ -38,7 +38,7 @@ const handlers = {
     shared.socket.markReady();
   },
   queue(frame) {
-    queueReplace(frame.conversations || []);
+    queueReplace(frame);
   },
   offer(frame) {
     queueOffer(frame.conversation);

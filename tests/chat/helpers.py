@@ -3,6 +3,7 @@
 import json
 import time
 import uuid
+from datetime import timedelta
 
 import jwt
 from channels.db import database_sync_to_async as sync_to_async
@@ -10,6 +11,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
 
 from helpdesk.asgi import application
 
@@ -97,3 +99,31 @@ def send_frame(body: str, conversation=None, client_msg_id=None, kind: str = "te
     if conversation is not None:
         frame["conversation"] = conversation
     return frame
+
+
+def waiting_conversations(
+    count: int, *, prefix: str = "q", vip: str = "", name: str | None = None, preview: str = "help", start=None
+) -> list:
+    """`count` waiting conversations of new customers `<prefix>-<i>`, one a second from `start` (an hour ago by
+    default), made in bulk: the rows the services would make, for queues too long to open one by one."""
+    from chat.models import Conversation
+    from tickets.models import Customer, Ticket
+
+    start = start or timezone.now() - timedelta(hours=1)
+    customers = Customer.objects.bulk_create(
+        [Customer(external_id=f"{prefix}-{i}", name=name or f"{prefix} {i}", vip=vip) for i in range(count)]
+    )
+    tickets = Ticket.objects.bulk_create([Ticket(customer=c, subject=preview[:80]) for c in customers])
+    priority = Conversation.QueuePriority.VIP if vip else Conversation.QueuePriority.NORMAL
+    return Conversation.objects.bulk_create(
+        [
+            Conversation(
+                ticket=t,
+                customer=t.customer,
+                preview=preview,
+                queue_priority=priority,
+                created_at=start + timedelta(seconds=i),
+            )
+            for i, t in enumerate(tickets)
+        ]
+    )

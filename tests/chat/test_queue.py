@@ -3,7 +3,6 @@ that stays small however many wait."""
 
 import json
 import uuid
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -11,34 +10,11 @@ from django.utils import timezone
 from chat import selectors, services
 from chat.models import Conversation
 from tests.chat.helpers import agent_socket
+from tests.chat.helpers import waiting_conversations as waiting
 from tests.conftest import require
-from tickets.models import Customer, Ticket
+from tickets.models import Customer
 
 pytestmark = pytest.mark.django_db
-
-
-def waiting(
-    count: int, *, prefix: str = "q", vip: str = "", name: str | None = None, preview: str = "help", start=None
-) -> list[Conversation]:
-    """`count` waiting conversations, one a second from `start` (made in bulk, as the services would)."""
-    start = start or timezone.now() - timedelta(hours=1)
-    customers = Customer.objects.bulk_create(
-        [Customer(external_id=f"{prefix}-{i}", name=name or f"{prefix} {i}", vip=vip) for i in range(count)]
-    )
-    tickets = Ticket.objects.bulk_create([Ticket(customer=c, subject="help") for c in customers])
-    priority = Conversation.QueuePriority.VIP if vip else Conversation.QueuePriority.NORMAL
-    return Conversation.objects.bulk_create(
-        [
-            Conversation(
-                ticket=t,
-                customer=t.customer,
-                preview=preview,
-                queue_priority=priority,
-                created_at=start + timedelta(seconds=i),
-            )
-            for i, t in enumerate(tickets)
-        ]
-    )
 
 
 def frame_bytes(frame: dict) -> int:
