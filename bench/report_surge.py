@@ -16,9 +16,10 @@ def surge_section(r: dict) -> list[str]:
         f"signed token for a customer the helpdesk has never seen) and send a first message, spread evenly over "
         f"{r['window_s']:.0f} s, against one uvicorn process with the product's defaults (auto-offer on); "
         f"{r['agents']} agents are online with the console's socket open. Ack: the first message's send → its ack. "
-        "In the queue: its ack → the first queue frame at an agent that the server read after that ack (the "
-        "frame's `as_of` is taken before the read, so that frame certainly counts the chat; an upper bound), for "
-        "every new chat at every agent. The queue frame carries the first page and the counts (docs/protocol.md).",
+        "In the queue: its ack → the first queue frame at an agent that certainly counts the chat — one the server "
+        "read after that ack (the frame's `as_of` is taken before the read), or one that counts every chat of the run "
+        "— for every new chat at every agent (an upper bound; 0 when the frame came first). The queue frame carries "
+        "the first page and the counts (docs/protocol.md), so a chat is counted, and reached by paging.",
         "",
         "| customers | window | acked | hello → welcome p50 / p99 | ack p50 | ack p99 | ack max | in the queue p50 | "
         "p99 | max | queue frames | largest frame | server CPU |",

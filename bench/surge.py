@@ -2,9 +2,9 @@
 hello and send a first message within `window` seconds, against one server process, while a few agents are online.
 
 Measured: every first message acked, and how fast (send → ack); when each new chat reached every online agent's
-queue (its ack → the first queue frame at that agent read after the ack: the frame's `as_of` is taken before the
-server reads the queue, so a frame read after the ack certainly counts the chat; an upper bound); the largest queue
-frame. The server runs with the product's defaults (auto-offer on). Standalone:
+queue (its ack → the first queue frame at that agent that certainly counts it: read after the ack — the frame's
+`as_of` is taken before the server reads the queue — or counting every chat of the run; an upper bound); the
+largest queue frame. The server runs with the product's defaults (auto-offer on). Standalone:
 `python -m bench.surge [customers] [window]` (after scripts/run-bench's set-up, or with BENCH_* set).
 """
 
@@ -93,18 +93,26 @@ def drive(parts: list[dict], env: dict, pid: int, window: float) -> tuple[list[d
     return [json.loads(out.read_text()) for out in outs], server_cpu
 
 
-def analyse(parts: list[dict], count: int, window: float) -> dict:
+def counts(frame: dict, ack: float, everyone: int) -> bool:
+    """Whether a queue frame certainly counts a chat acked at `ack`: the server read the queue after the ack, or the
+    frame counts every chat of the run (`everyone`: nothing leaves the queue during it). An upper bound."""
+    return (frame["as_of"] is not None and frame["as_of"] >= ack) or (frame["total"] or 0) >= everyone
+
+
+def analyse(parts: list[dict], count: int, window: float, everyone: int | None = None) -> dict:
+    """The row: `everyone` is how many wait once every customer's chat is open (those before the run included)."""
+    everyone = everyone if everyone is not None else count
     records = [r for part in parts for r in part["customers"].values()]
     frames = [frames for part in parts for frames in part["agents"]]
     acked = [r for r in records if "ack" in r]
     queue_ms, missing = [], 0
     for record in acked:
         for agent_frames in frames:
-            seen = next((f["at"] for f in agent_frames if f["as_of"] is not None and f["as_of"] >= record["ack"]), None)
+            seen = next((f["at"] for f in agent_frames if counts(f, record["ack"], everyone)), None)
             if seen is None:
                 missing += 1
-            else:
-                queue_ms.append((seen - record["ack"]) * 1000)
+            else:  # a frame may reach the agent before the ack reaches the customer: no time in the queue is 0
+                queue_ms.append(max(0.0, seen - record["ack"]) * 1000)
     all_frames = [f for agent_frames in frames for f in agent_frames]
     return {
         "customers": count,
@@ -136,7 +144,7 @@ def measure(env: dict, count: int = 2000, window: float = 10.0) -> dict:
         parts = spec_parts(port, count, window, cookies, processes, already)
         results, server_cpu = drive(parts, env, pid, window)
         rss = rss_bytes(pid)
-    row = analyse(results, count, window)
+    row = analyse(results, count, window, everyone=already + count)
     row.update(server_cpu=server_cpu, server_rss_mib=rss / 2**20, waiting_before=already)
     clear_queue()
     return row

@@ -64,9 +64,9 @@ class Agent:
                     {"at": received, "as_of": as_of, "bytes": len(text.encode()), "total": frame.get("total")}
                 )
 
-    def saw_all(self, moment: float, total: int) -> bool:
-        """A frame read after `moment` that counts at least `total` waiting chats."""
-        return any(f["as_of"] is not None and f["as_of"] >= moment and f["total"] >= total for f in self.frames)
+    def saw_all(self, total: int) -> bool:
+        """A frame that counts at least `total` waiting chats: every chat of the run (none is accepted in it)."""
+        return any((f["total"] or 0) >= total for f in self.frames)
 
 
 async def customer(spec: dict, entry: dict, moment: float, out: dict, sockets: list) -> None:
@@ -116,10 +116,8 @@ async def run(spec: dict) -> dict:
     ]
     deadline = t0 + window + AFTER_WINDOW_S
     await asyncio.wait(tasks, timeout=max(1.0, deadline - time.time()))
-    acked = [r["ack"] for r in records.values() if "ack" in r]
-    last_ack = max(acked, default=t0)
-    # Every agent's queue counts every new chat (the other client process's too), read after this one's last ack.
-    while agents and time.time() < deadline and not all(a.saw_all(last_ack, spec["expect_total"]) for a in agents):
+    # Until every agent's queue counts every new chat (the other client process's too), or the deadline.
+    while agents and time.time() < deadline and not all(a.saw_all(spec["expect_total"]) for a in agents):
         await asyncio.sleep(0.05)
     for task in [*tasks, *listeners]:
         task.cancel()

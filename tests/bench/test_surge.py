@@ -40,3 +40,16 @@ def test_an_unacked_customer_or_a_chat_never_seen_misses_the_target():
     assert (row["acked"], row["errors"]) == (1, 2)
     assert row["queue"]["missing"] == 1 + 2 and row["queue"]["max"] is None
     assert not targets_met({**row, "customers": 3})
+
+
+def test_the_last_chat_counts_at_the_frame_that_holds_everyone():
+    """Nothing changes after the last chat opens, so no frame is read after its ack reaches the customer; the last
+    frame counts every chat of the run (3 waited before it), so the last chat is in it, with no time to wait."""
+    part = {
+        "customers": {"a": customer(100.0, ack=100.2), "b": customer(100.5, ack=100.9)},
+        "agents": [[frame(100.3, 100.25, 4), frame(100.8, 100.7, 5)]],
+        "cpu_s": 1.0,
+    }
+    row = analyse([part], count=2, window=10, everyone=3 + 2)
+    assert row["queue"]["missing"] == 0
+    assert [round(x) for x in (row["queue"]["p50"], row["queue"]["max"])] == [0, 100]
