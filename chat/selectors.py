@@ -3,7 +3,8 @@
 import json
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Presence, User
@@ -158,9 +159,18 @@ def agent_read_seq(conversation_id: int) -> int:
 
 
 def least_loaded_online_agent() -> User | None:
+    """The online agent with the most room: load is the chats they hold plus the waiting chats offered to them, so in
+    a surge offers spread over the agents and stop at their capacity instead of all going to one agent."""
+    offered = (
+        _waiting().filter(offered_to=OuterRef("pk")).order_by().values("offered_to").annotate(n=Count("pk")).values("n")
+    )
     candidates = (
         User.objects.filter(is_active=True, presence=Presence.ONLINE)
-        .annotate(load=Count("conversations", filter=Q(conversations__status=Conversation.Status.ACTIVE)))
+        .annotate(
+            held=Count("conversations", filter=Q(conversations__status=Conversation.Status.ACTIVE)),
+            offered=Coalesce(Subquery(offered), 0),
+        )
+        .annotate(load=F("held") + F("offered"))
         .order_by("load", "pk")
     )
     for agent in candidates:

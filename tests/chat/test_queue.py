@@ -93,3 +93,29 @@ async def test_an_agent_asks_for_another_page(alice):
     error = await agent.expect("error")
     assert (error["code"], error["detail"]) == ("bad_frame", '"offset" must be an integer')
     await agent.close()
+
+
+def first_message(customer) -> Conversation:
+    posted = services.customer_message_post(
+        customer=customer, conversation_id=None, client_msg_id=uuid.uuid4(), body="the withdrawals are halted"
+    )
+    return Conversation.objects.get(pk=posted.message.conversation_id)
+
+
+@pytest.mark.django_db(transaction=True)  # offers are made once the chat is committed
+def test_offers_spread_over_the_agents_and_stop_at_their_capacity(settings, alice, bob):
+    """A surge must not pile every new chat onto one agent's offers: an offer counts as load until it is settled."""
+    from accounts.models import User
+
+    require("redis", "postgres")
+    settings.CHAT_AUTO_OFFER = True
+    User.objects.filter(pk__in=[alice.pk, bob.pk]).update(presence="online", capacity=2)
+    offered = [
+        first_message(Customer.objects.create(external_id=f"surge-{n}", name=f"Surge {n}")).offered_to_id
+        for n in range(5)
+    ]
+    assert offered == [alice.pk, bob.pk, alice.pk, bob.pk, None]
+    services.conversation_accept(agent=bob, conversation_id=Conversation.objects.filter(offered_to=alice).first().pk)
+    # Alice's offer was taken by Bob: Alice has room for one more; Bob holds one chat and one offer.
+    assert first_message(Customer.objects.create(external_id="surge-5", name="Surge 5")).offered_to_id == alice.pk
+    assert first_message(Customer.objects.create(external_id="surge-6", name="Surge 6")).offered_to_id is None
