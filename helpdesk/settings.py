@@ -242,6 +242,9 @@ CHAINS_FILE = envstr("HELPDESK_CHAINS_FILE", str(BASE_DIR / "recovery" / "chains
 # Origins of exchange pages allowed to embed the widget (frame-ancestors of the widget page).
 WIDGET_EMBED_ORIGINS = envlist("HELPDESK_WIDGET_ORIGINS", "'self'")
 DEMO = envbool("HELPDESK_DEMO", DEBUG)
+# Address poisoning: a recipient sharing this many characters at each end (after 0x) with one of the customer's own
+# addresses is called a look-alike (recovery/poisoning.py).
+POISONING_MATCH = envint("HELPDESK_POISONING_MATCH", 4)
 # Webhooks to the exchange: attempts per delivery, and the first retry delay (then doubled each time).
 WEBHOOK_MAX_ATTEMPTS = envint("HELPDESK_WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_RETRY_BASE_SECONDS = envint("HELPDESK_WEBHOOK_RETRY_BASE_SECONDS", 10)

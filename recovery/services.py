@@ -116,7 +116,13 @@ def lookup_run(*, lookup_id: int) -> Lookup:
         answers.append(answer)
         finding_store(lookup=lookup, answer=answer)
     with transaction.atomic():
-        _finish(lookup, classify(parsed, answers, registry), parsed, answers, registry)
+        _finish(
+            lookup,
+            classify(parsed, answers, registry, selectors.known_addresses_for(lookup.customer)),
+            parsed,
+            answers,
+            registry,
+        )
     return lookup
 
 

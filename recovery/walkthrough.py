@@ -34,6 +34,7 @@ RESULT_TITLES = {
     Verdict.UNSUPPORTED_TOKEN: gettext_noop("Found: a token we do not list"),
     Verdict.SENT_TO_CONTRACT: gettext_noop("Found: sent to a contract"),
     Verdict.NOT_OUR_ADDRESS: gettext_noop("Found: sent to another address"),
+    Verdict.ADDRESS_POISONING: gettext_noop("Found: sent to a look-alike of your address"),
     Verdict.FAILED_TRANSACTION: gettext_noop("The transaction failed"),
     Verdict.PENDING: gettext_noop("Not final yet"),
     Verdict.NOT_FOUND: gettext_noop("Not found on any network"),

@@ -71,6 +71,8 @@ class AccountActivity(models.Model):
     network = models.CharField(max_length=32)
     amount = models.DecimalField(max_digits=38, decimal_places=18)
     txid = models.CharField(max_length=128, blank=True)
+    # Where a withdrawal went. Recovery compares a lost transfer's recipient with these (address poisoning).
+    destination_address = models.CharField(max_length=128, blank=True)
     status = models.CharField(max_length=32)
     occurred_at = models.DateTimeField()
 

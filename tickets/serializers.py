@@ -37,7 +37,18 @@ class ActivitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AccountActivity
-        fields = ["external_id", "customer", "kind", "asset", "network", "amount", "txid", "status", "occurred_at"]
+        fields = [
+            "external_id",
+            "customer",
+            "kind",
+            "asset",
+            "network",
+            "amount",
+            "txid",
+            "destination_address",
+            "status",
+            "occurred_at",
+        ]
         validators: list = []
 
 

@@ -49,6 +49,7 @@ def activity_upsert(
     status: str,
     occurred_at: datetime,
     txid: str = "",
+    destination_address: str = "",
 ) -> tuple[AccountActivity, bool]:
     """Store a deposit or withdrawal, idempotent by the exchange's id: a repeat refreshes status and TXID."""
     external_id = str(external_id).strip()
@@ -69,9 +70,15 @@ def activity_upsert(
         "status": status.strip()[:32],
         "occurred_at": occurred_at,
         "txid": (txid or "").strip()[:128],
+        "destination_address": _address((destination_address or "").strip()[:128]),
     }
     found = AccountActivity.objects.filter(external_id=external_id).first()
     if found is not None and found.customer_id != customer.pk:
         raise ValueError(f"activity {external_id} belongs to another customer")
     activity, created = AccountActivity.objects.update_or_create(external_id=external_id, defaults=values)
     return activity, created
+
+
+def _address(address: str) -> str:
+    """EVM addresses are stored lower-case (as deposit addresses are): comparisons never trip on the checksum case."""
+    return address.lower() if address.startswith("0x") else address
