@@ -71,13 +71,17 @@ class Socket:
         await self.c.disconnect()
 
 
-async def widget_socket(token: str | None = None, after_seq: int = 0, **claims) -> tuple[Socket, dict]:
+async def widget_socket(
+    token: str | None = None, after_seq: int = 0, *, timeout: float | None = None, **claims
+) -> tuple[Socket, dict]:
+    """A customer's socket after hello. `timeout` (for the connect and the welcome; 1 s and 3 s by default): the
+    first socket of a test process waits for cold caches and connections, seconds on a busy machine."""
     communicator = WebsocketCommunicator(application, "/ws/widget/")
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout or 1)
     assert connected
     socket = Socket(communicator)
     await socket.send({"type": "hello", "token": token or widget_token(**claims), "after_seq": after_seq})
-    welcome = await socket.recv()
+    welcome = await socket.recv(timeout or 3)
     return socket, welcome
 
 

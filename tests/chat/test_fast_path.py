@@ -10,7 +10,8 @@ from django.db import connection
 
 from chat import services
 from chat.models import Conversation, Message
-from tests.chat.helpers import agent_socket, send_frame, widget_socket
+from tests.chat.helpers import agent_socket, send_frame
+from tests.chat.helpers import widget_socket as widget_socket_
 from tests.conftest import require
 from tickets.models import Customer, Ticket
 
@@ -20,6 +21,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def _real_layer():
     require("redis", "postgres")
+
+
+async def widget_socket(**claims):
+    return await widget_socket_(timeout=15, **claims)
 
 
 async def acked(socket, timeout: float = 3) -> dict:
@@ -80,7 +85,8 @@ async def test_after_the_chat_ends_a_send_without_conversation_opens_a_new_one(f
     await customer.send(send_frame("first chat"))
     old = (await acked(customer))["conversation"]
     await customer.send({"type": "end", "conversation": old})
-    await customer.drain()
+    ended = await customer.expect("conversation", timeout=15, skip=("message",))  # the survey's words load once
+    assert ended["status"] == "ended"
     await customer.send(send_frame("a new question"))
     new = await acked(customer)
     assert new["conversation"] != old and new["seq"] == 1
