@@ -188,3 +188,30 @@ def test_a_long_queue_on_a_phone(browser, asgi_server, alice):
     expect(page.locator(".queue-item")).to_have_count(40)
     assert page.js_errors == []
     context.close()
+
+
+PAGER = {  # the range and the two buttons, as the catalogues say them
+    "ar": ("{first}" + DASH + "{last} من {total}", "السابق", "التالي"),
+    "bn": ("{total} জনের মধ্যে {first}" + DASH + "{last}", "আগের", "পরের"),
+}
+
+
+@pytest.mark.parametrize("lang", ["ar", "bn"])
+def test_the_pager_speaks_the_console_language(browser, asgi_server, alice, lang):
+    waiting_conversations(45, prefix=f"pager-{lang}", name="Waiting customer", preview="سحب معلق / উত্তোলন আটকে")
+    context = browser.new_context(viewport=pages.PHONE, locale=lang)
+    page = context.new_page()
+    login(page, asgi_server, "alice@test.example", "pw-alice-123")
+    page.goto(f"{asgi_server}/console/")
+    expect(page.locator(".queue-item")).to_have_count(40)
+    words, previous, following = PAGER[lang]
+    # Numbers as the browser writes them in that language (Bengali digits in Bengali; Chromium writes Arabic with
+    # Western digits, as CLDR now does).
+    first, last, total = page.evaluate("(lang) => [1, 40, 45].map((n) => n.toLocaleString(lang))", lang)
+    expect(page.locator("#queue-range")).to_have_text(words.format(first=first, last=last, total=total))
+    expect(page.locator("#queue-count")).to_have_text(total)
+    page.screenshot(path=str(ROOT / "test-artifacts" / "screens" / f"console-queue-pager-390-{lang}.png"))
+    page.get_by_role("button", name=following, exact=True).click()
+    expect(page.locator(".queue-item")).to_have_count(5)
+    expect(page.get_by_role("button", name=previous, exact=True)).to_be_enabled()
+    context.close()

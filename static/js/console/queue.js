@@ -2,7 +2,7 @@
 // The server sends one page of the queue and its counts (docs/protocol.md, `queue`). The list is updated in place,
 // keyed by conversation: an entry that stays keeps its node and its Accept button, so a click is never lost to a
 // re-render while other customers arrive.
-import { t as _ } from "../i18n.js";
+import { language, t as _ } from "../i18n.js";
 import { $, el, languageName, me, shared, toast } from "./kit.js";
 
 const offers = new Set();
@@ -44,18 +44,23 @@ function renderPage(entries) {
 }
 
 function renderCounts() {
-  $("queue-count").textContent = view.total.toLocaleString();
+  $("queue-count").textContent = number(view.total);
   $("queue-empty").hidden = view.total > 0;
   const pager = $("queue-pager");
   pager.hidden = view.total <= view.limit && view.offset === 0;
   const first = view.shown ? view.offset + 1 : 0;
   $("queue-range").textContent = _("{first}–{last} of {total}", {
-    first: first.toLocaleString(),
-    last: (view.offset + view.shown).toLocaleString(),
-    total: view.total.toLocaleString(),
+    first: number(first),
+    last: number(view.offset + view.shown),
+    total: number(view.total),
   });
   $("queue-prev").disabled = view.offset === 0;
   $("queue-next").disabled = view.offset + view.shown >= view.total;
+}
+
+// Counts in the console's language, as its times are (docs/i18n.md): Bengali digits in Bengali.
+function number(n) {
+  return n.toLocaleString(language());
 }
 
 function queueItem(entry) {
