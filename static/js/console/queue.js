@@ -116,10 +116,14 @@ function accept(id, button) {
   button.textContent = _("Accepting…");
 }
 
+// The page shown changes only once it has been asked for (offline, the agent keeps the page they see).
 function askPage(offset) {
+  if (!shared.socket.sendNow({ type: "queue_page", offset })) {
+    toast(_("You're offline; try again soon."));
+    return;
+  }
   view.offset = offset;
   view.asked = Date.now();
-  if (!shared.socket.sendNow({ type: "queue_page", offset })) toast(_("You're offline; try again soon."));
 }
 
 // The queue changed while a later page is shown: ask for that page again, at most every PAGE_REFRESH_MS.
