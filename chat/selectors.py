@@ -36,7 +36,7 @@ def messages_after(conversation_id: int, after_seq: int, *, staff: bool, limit: 
         qs = qs.filter(staff_seq__gt=after_seq).order_by("staff_seq")
     else:
         qs = qs.filter(seq__gt=after_seq).exclude(kind=Message.Kind.NOTE).order_by("seq")
-    return list(qs[:limit])
+    return list(qs.prefetch_related("attachments")[:limit])  # their files in the frames (no query when none)
 
 
 def _waiting() -> QuerySet[Conversation]:
@@ -70,10 +70,16 @@ def queue_position(conversation_id: int) -> int | None:
     return ahead.count() + 1
 
 
-def queue_positions() -> list[tuple[int, int]]:
-    """Every waiting conversation as (conversation id, customer id), in queue order: position = index + 1. One
-    read of the queue's index and the two ids, to tell every waiting customer their place at once."""
-    return list(_waiting().order_by(*QUEUE_ORDER).values_list("pk", "customer_id"))
+def waiting_positions() -> dict[int, int]:
+    """Every waiting conversation's place in the queue (1 = next), in the agents' queue order, in one read of the
+    queue's index: what the `waiting` frame tells each customer (chat.waiting)."""
+    ids = _waiting().order_by(*QUEUE_ORDER).values_list("pk", flat=True)
+    return {conversation_id: position for position, conversation_id in enumerate(ids, 1)}
+
+
+def agents_online() -> int:
+    """Staff whose console presence is online (accounts.Presence), as auto-offer counts them."""
+    return User.objects.filter(is_active=True, presence=Presence.ONLINE).count()
 
 
 def queue_entry(conversation: Conversation) -> dict:

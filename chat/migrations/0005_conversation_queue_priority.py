@@ -12,7 +12,7 @@ def vip_first(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("chat", "0003_conversation_newest_index"),
+        ("chat", "0004_attachments"),
         ("tickets", "0003_ticket_list_order"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
