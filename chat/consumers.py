@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
+QUEUE_MAX_OFFSET = 1_000_000
 
 
 def db(func):
@@ -286,6 +287,9 @@ class WidgetConsumer(ChatConsumer):
     async def connect(self):
         self.customer = None
         self.locale = ""
+        # The customer's open conversation as this socket last knew it: a send that omits "conversation" takes the
+        # one-statement path into it (the statement's guard checks it is still theirs and open).
+        self.open_conversation_id: int | None = None
         self.shown_to_board: set[int] = set()  # conversations the waiting board has been asked about (chat.waiting)
         self.unread_replies: set[int] = set()  # conversations with an agent's reply delivered here and not read
         await super().connect()
@@ -338,6 +342,7 @@ class WidgetConsumer(ChatConsumer):
         await db(customer_presence.socket_opened)(self.customer.pk)
         await self.join(broadcast.customer_group(self.customer.pk))
         conversation = await db(selectors.open_conversation_for)(self.customer)
+        self.open_conversation_id = conversation.pk if conversation else None
         last_seq = conversation.last_seq if conversation else 0
         await self.send_json(
             {
@@ -377,13 +382,16 @@ class WidgetConsumer(ChatConsumer):
         if kind != "text":
             raise FrameError("forbidden", "customers send text messages")
         client_msg_id = uuid_field(frame, "client_msg_id")
-        conversation_id = int_field(frame, "conversation", required=False)
-        fields = {"customer": self.customer, "conversation_id": conversation_id, "client_msg_id": client_msg_id}
+        named = int_field(frame, "conversation", required=False)
+        fields = {"customer": self.customer, "client_msg_id": client_msg_id, "body": frame.get("body")}
+        target = named if named is not None else self.open_conversation_id
         async with broadcast.deferred():
-            posted = await services.customer_message_store(**fields, body=frame.get("body"))
+            posted = await services.customer_message_store(**fields, conversation_id=target)
         if posted is None:  # a new conversation, a retry or a refusal: the full path decides
-            posted = await db(services.customer_message_post)(**fields, body=frame.get("body"), locale=self.locale)
+            posted = await db(services.customer_message_post)(**fields, conversation_id=named, locale=self.locale)
         message = posted.message
+        if posted.created:
+            self.open_conversation_id = message.conversation_id  # stored there, so it is open and theirs
         await self.send_json(
             {
                 "type": "ack",
@@ -450,6 +458,7 @@ class AgentConsumer(ChatConsumer):
         "transfer": "on_transfer",
         "end": "on_end",
         "presence": "on_presence",
+        "queue_page": "on_queue_page",
         "ping": "on_ping",
     }
 
@@ -590,6 +599,11 @@ class AgentConsumer(ChatConsumer):
         except ValueError as exc:
             raise FrameError("bad_frame", str(exc)) from exc
         await self.send_json({"type": "presence", "status": status})
+
+    async def on_queue_page(self, frame):
+        """Another page of the queue, for this socket only; the live frames everyone gets carry the first page."""
+        offset = min(int_field(frame, "offset"), QUEUE_MAX_OFFSET)
+        await self.send_json(await db(selectors.queue_frame)(offset=offset))
 
     async def on_ping(self, frame):
         await self.heal()

@@ -379,20 +379,45 @@ def system_message_post(
 
 
 def _open_conversation_locked(customer: Customer, *, locale: str, first_words: str) -> Conversation:
-    """The customer's open conversation, locked; a new one (with its ticket) if there is none."""
-    open_one = (
+    """The customer's open conversation, locked; a new one (with its ticket) if there is none.
+
+    Race-safe: two first messages at the same moment (two tabs) both find none and both create one; the database
+    lets only one open conversation per customer exist (`one_open_conversation_per_customer`), makes the second
+    insert wait for the first commit, then refuses it. The loser undoes its ticket and conversation (a savepoint)
+    and joins the winner's conversation, so both messages are stored in one chat."""
+    open_one = _open_conversation_for_update(customer)
+    if open_one is not None:
+        return open_one
+    try:
+        with transaction.atomic():
+            return _conversation_create(customer, locale=locale, first_words=first_words)
+    except IntegrityError:
+        open_one = _open_conversation_for_update(customer)  # a new statement sees the other tab's commit
+        if open_one is None:
+            raise
+        return open_one
+
+
+def _open_conversation_for_update(customer: Customer) -> Conversation | None:
+    return (
         Conversation.objects.select_for_update()
         .select_related("customer")
         .filter(customer=customer)
         .exclude(status=Conversation.Status.ENDED)
         .first()
     )
-    if open_one is not None:
-        return open_one
+
+
+def _conversation_create(customer: Customer, *, locale: str, first_words: str) -> Conversation:
     ticket = tickets_services.ticket_create(
         customer=customer, subject=first_words[:80] or "Chat", actor_role=Role.CUSTOMER
     )
-    conversation = Conversation.objects.create(ticket=ticket, customer=customer, locale=locale or customer.locale)
+    conversation = Conversation.objects.create(
+        ticket=ticket,
+        customer=customer,
+        locale=locale or customer.locale,
+        queue_priority=Conversation.QueuePriority.VIP if customer.vip else Conversation.QueuePriority.NORMAL,
+    )
     tickets_services.event_record(
         ticket=ticket, kind="chat.started", actor_role=Role.CUSTOMER, conversation_id=conversation.pk
     )

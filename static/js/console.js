@@ -40,7 +40,7 @@ const handlers = {
     pumpFiles();
   },
   queue(frame) {
-    queueReplace(frame.conversations || []);
+    queueReplace(frame);
   },
   offer(frame) {
     queueOffer(frame.conversation);
