@@ -7,6 +7,7 @@ from chat import links, selectors, services
 from common.inputs import id_from_text
 from tickets.extensions import TicketPart
 from tickets.models import Ticket
+from tickets.services import TicketError
 
 
 def section(ticket: Ticket) -> dict:
@@ -20,7 +21,7 @@ def link(request: HttpRequest, ticket: Ticket) -> None:
     """The ticket page's "Link to this ticket": the chosen chat of the same customer moves to this ticket."""
     conversation_id = id_from_text(request.POST.get("conversation", ""))
     if conversation_id is None:
-        raise services.ChatError("bad_request", "choose a chat to link")
+        raise TicketError("choose a chat to link")  # the ticket page's own form refusal
     services.conversation_ticket_move(conversation_id=conversation_id, ticket=ticket, actor=request.user)
 
 
