@@ -92,7 +92,12 @@ def set_presence(user: User, status: str) -> None:
     accounts_services.presence_set(user=user, presence=status)
 
 
+def agent_seen(user: User) -> None:
+    accounts_services.presence_seen(user=user)
+
+
 def agent_welcome(user: User) -> dict:
+    accounts_services.presence_seen(user=user)
     if user.presence == "offline" and user.role == "agent":
         # Opening the console means "I am here" for agents; a supervisor watching is not taking chats.
         accounts_services.presence_set(user=user, presence="online")

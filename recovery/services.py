@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from chat import broadcast
+from chat.cards import in_every_language
 from chat.models import Conversation
 from recovery import chains as chain_registry
 from recovery import selectors
@@ -153,15 +154,17 @@ def _push_progress(lookup_id: int) -> None:
     lookup = Lookup.objects.get(pk=lookup_id)
     if lookup.conversation_id is None:
         return
-    with selectors.conversation_language(lookup.conversation_id):
-        blocks = selectors.progress_blocks(lookup, chain_registry.registry())
+    conversation = Conversation.objects.select_related("customer").get(pk=lookup.conversation_id)
+    registry = chain_registry.registry()
+    blocks, others = in_every_language(conversation, lambda: selectors.progress_blocks(lookup, registry))
     frame = {
         "type": "card_update",
         "conversation": lookup.conversation_id,
         "card": f"lookup-{lookup.pk}",
         "blocks": blocks,
     }
-    broadcast.frame_to_conversation(lookup.conversation_id, frame, customer=True)
+    renders = {code: {"blocks": other} for code, other in others.items()}  # staff read it in their language
+    broadcast.frame_to_conversation(lookup.conversation_id, frame, customer=True, renders=renders)
 
 
 def _event(lookup: Lookup, kind: str, actor: User | None, actor_role: str | None, data: dict) -> None:
@@ -227,7 +230,8 @@ def case_transition(
     with transaction.atomic():
         case = RecoveryCase.objects.select_for_update().get(pk=case_id)
         if to_status not in TRANSITIONS.get(case.status, []):
-            raise RecoveryError("bad_transition", f"a case that is {case.status} cannot become {to_status}")
+            # Most often a page drawn before the last move (the customer answered meanwhile): say so plainly.
+            raise RecoveryError("bad_transition", gettext_noop("this case has moved on since; see where it stands now"))
         if to_status == S.AWAITING_CUSTOMER and not (fee_quote.strip() and timeline_text.strip()):
             raise RecoveryError("quote_required", gettext_noop("tell the customer the fee and how long it takes"))
         if to_status == S.REJECTED and not note.strip():

@@ -47,6 +47,38 @@ function linkBlock(block) {
   return row;
 }
 
+// An address or hash people copy whole: on one line (it scrolls rather than wraps mid-address, which broke
+// selecting it), selected whole by a click, and a Copy button.
+function copyBlock(block) {
+  const value = String(block.copy?.value || "");
+  const row = el("div", "card-copy");
+  if (block.copy?.label) row.appendChild(el("span", "card-copy-label", block.copy.label));
+  const code = el("code", "card-copy-value", value);
+  code.dir = "ltr";
+  const button = el("button", "card-copy-button", _("Copy"));
+  button.type = "button";
+  button.addEventListener("click", () => copyText(value, code, button));
+  row.append(code, button);
+  return row;
+}
+
+async function copyText(value, code, button) {
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(value);
+    copied = true;
+  } catch {
+    // No clipboard API here (a plain-http page, a frame without the permission): select it for Ctrl+C.
+    const range = document.createRange();
+    range.selectNodeContents(code);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    copied = document.execCommand?.("copy") || false;
+  }
+  button.textContent = copied ? _("Copied") : _("Selected: press Ctrl+C");
+  setTimeout(() => (button.textContent = _("Copy")), 2500);
+}
+
 function progressBlock(block) {
   const list = el("ul", "card-progress");
   for (const item of Array.isArray(block.progress) ? block.progress : []) list.appendChild(progressItem(item));
@@ -97,7 +129,7 @@ function inputBlock(block, ctx) {
   return form;
 }
 
-const BLOCKS = { text: textBlock, table: tableBlock, link: linkBlock, progress: progressBlock };
+const BLOCKS = { text: textBlock, table: tableBlock, link: linkBlock, progress: progressBlock, copy: copyBlock };
 const CONTROLS = { choices: choicesBlock, input: inputBlock };
 
 export function renderBlocks(container, blocks, ctx) {

@@ -240,14 +240,20 @@ def test_the_verdict_card_speaks_arabic_and_chinese_and_staff_keep_english(
     assert [c["value"] for c in choices] == ["open", "no"] and choices[0]["label"] == open_label
     assert result["action"]["step"] == "case"
 
-    # The live card's refresh reads in the chat's language, for the customer and for an English agent alike.
+    # The live card's refresh reads in the chat's language for the customer; an English agent reads English, with
+    # the customer's version beside it.
     progress = cards(conversation_id)[-2]
     refreshed = widget.get(progress["refresh_url"], **bearer(customer, lang)).json()
-    assert refreshed["blocks"][-1] == {"text": checked}
+    assert refreshed["blocks"][-1] == {"text": checked} and "customer_view" not in refreshed
     chat_services.conversation_accept(agent=alice, conversation_id=conversation_id)
     console = Client(HTTP_ACCEPT_LANGUAGE="en")
     console.force_login(alice)
-    assert console.get(progress["refresh_url"]).json()["blocks"][-1] == {"text": checked}
+    for_staff = console.get(progress["refresh_url"]).json()
+    assert for_staff["blocks"][-1] == {"text": "Every network has been checked."}
+    assert for_staff["customer_view"]["blocks"][-1] == {"text": checked}
+    # The stored result card is the customer's; staff reading English get it in English from its renders.
+    stored = Message.objects.filter(conversation_id=conversation_id, kind="card").order_by("-staff_seq")[0]
+    assert stored.renders["en"]["payload"]["title"] == "Found: sent on another network, and recoverable"
 
     answer(widget, wid, "case", "open", **bearer(customer, lang))
     case = RecoveryCase.objects.get(lookup__conversation_id=conversation_id)
