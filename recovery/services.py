@@ -110,12 +110,25 @@ def lookup_run(*, lookup_id: int) -> Lookup:
     if not claimed:
         return lookup
     registry = chain_registry.registry()
-    parsed = parse_txid(lookup.txid_input, registry.explorer_hosts())
     deposits = selectors.deposit_lookup_for(lookup.customer)
     answers: list[ChainAnswer] = []
     for answer in ask_all(registry.chains, lookup.tx_hash, retries=registry.retries, deposit_lookup=deposits):
         answers.append(answer)
         finding_store(lookup=lookup, answer=answer)
+    return _conclude(lookup, answers, registry)
+
+
+def lookup_record(*, lookup_id: int, answers: list[ChainAnswer]) -> Lookup:
+    """Store answers the chains gave elsewhere, then the verdict, as lookup_run does with the ones it asks for.
+    (The demo's history uses it: its past chats were never looked up on a real chain.)"""
+    lookup = Lookup.objects.select_related("customer").get(pk=lookup_id)
+    for answer in answers:
+        finding_store(lookup=lookup, answer=answer)
+    return _conclude(lookup, answers, chain_registry.registry())
+
+
+def _conclude(lookup: Lookup, answers: list[ChainAnswer], registry) -> Lookup:
+    parsed = parse_txid(lookup.txid_input, registry.explorer_hosts())
     with transaction.atomic():
         _finish(lookup, classify(parsed, answers, registry), parsed, answers, registry)
     return lookup

@@ -95,8 +95,11 @@ def _customer_conversation(customer: Customer) -> int:
     return posted.message.conversation_id
 
 
-def walkthrough_answer(*, walkthrough_id: int, step: str, value, agent: User | None = None) -> Walkthrough:
-    """One answer to the open step. A step answered already is refused (the card is stale)."""
+def walkthrough_answer(
+    *, walkthrough_id: int, step: str, value, agent: User | None = None, enqueue: bool = True
+) -> Walkthrough:
+    """One answer to the open step. A step answered already is refused (the card is stale). `enqueue=False` leaves
+    a TXID's lookup for the caller to run (the demo's history records its answers with lookup_record)."""
     if not isinstance(value, str) or not value.strip() or len(value) > 2000:
         raise RecoveryError("bad_value", gettext_noop("send the answer as a non-empty string"))
     value = value.strip()
@@ -105,7 +108,7 @@ def walkthrough_answer(*, walkthrough_id: int, step: str, value, agent: User | N
         handler = ANSWERS.get(step)
         if handler is None or not _expects(walkthrough, step):
             raise RecoveryError("stale_step", gettext_noop("this question was already answered; see the latest card"))
-        handler(walkthrough, value, agent)
+        handler(walkthrough, value, agent, **({"enqueue": enqueue} if step == Step.TXID else {}))
         walkthrough.updated_at = timezone.now()
         walkthrough.save()
     return walkthrough
@@ -145,7 +148,7 @@ def _answer_meant_chain(walkthrough: Walkthrough, value: str, agent) -> None:
     _post(walkthrough, lambda: (_txid_card(walkthrough), _("Paste the transaction ID (TXID)")))
 
 
-def _answer_txid(walkthrough: Walkthrough, value: str, agent) -> None:
+def _answer_txid(walkthrough: Walkthrough, value: str, agent, enqueue: bool = True) -> None:
     expected = walkthrough.meant_chain if walkthrough.meant_chain != NOT_SURE else ""
     lookup = services.lookup_start(
         txid=value,
@@ -154,9 +157,10 @@ def _answer_txid(walkthrough: Walkthrough, value: str, agent) -> None:
         expected_chain=expected,
         actor=agent,
         actor_role=None if agent else "customer",
+        enqueue=enqueue,
     )
     walkthrough.lookup = lookup
-    _answered(walkthrough, Step.TXID, lambda: f"TXID: {value[:120]}")  # the same in every language
+    _answered(walkthrough, Step.TXID, lambda: "TXID", copy=value[:120])  # the same in every language
     if lookup.status == Lookup.Status.DONE:  # not a transaction we can look up: say why at once
         _post_result(walkthrough, lookup)
         return
@@ -418,16 +422,17 @@ def _post(walkthrough: Walkthrough, build) -> None:
     )
 
 
-def _answered(walkthrough: Walkthrough, step: str, words) -> None:
+def _answered(walkthrough: Walkthrough, step: str, words, copy: str = "") -> None:
     """Record the answer, and echo it as a small card with the same step, which quiets the answered card.
-    `words()` says the answer in the active language."""
+    `words()` says the answer in the active language; a `copy` answer (a TXID) is echoed whole, to copy."""
     if step not in walkthrough.answered_steps:
         walkthrough.answered_steps = [*walkthrough.answered_steps, step]
 
     def echo():
-        card = _card(walkthrough, "", [{"text": words()}], type="recovery.answer")
+        block = {"copy": {"label": words(), "value": copy}} if copy else {"text": words()}
+        card = _card(walkthrough, "", [block], type="recovery.answer")
         card["action"] = {"step": step}
-        return card, words()
+        return card, f"{words()}: {copy}" if copy else words()
 
     _post(walkthrough, echo)
 

@@ -21,6 +21,9 @@ function textBlock(block) {
   return el("p", "card-text", block.text);
 }
 
+// An amount ("+24,00", "−6.50 USDT", "250 USDT") is never broken across lines: its cell keeps it whole.
+const NUMERIC = /^[+\-\u2212]?[\d\s.,\u00a0\u202f]*\d[\d.,]*(\s*[A-Z]{2,10})?$/;
+
 function tableBlock(block) {
   const table = el("table", "card-table");
   const columns = Array.isArray(block.table?.columns) ? block.table.columns : [];
@@ -29,7 +32,9 @@ function tableBlock(block) {
   const body = table.createTBody();
   for (const row of Array.isArray(block.table?.rows) ? block.table.rows : []) {
     const tr = body.insertRow();
-    for (const cell of Array.isArray(row) ? row : []) tr.appendChild(el("td", null, cell));
+    for (const cell of Array.isArray(row) ? row : []) {
+      tr.appendChild(el("td", NUMERIC.test(String(cell)) ? "num" : null, cell));
+    }
   }
   return table;
 }
