@@ -67,7 +67,7 @@ const handlers = {
     if (inFront(pane)) markRead(pane);
     else {
       setUnread(pane, pane.unread + 1);
-      notifyMessage(pane, frame, () => openChat(pane.id));
+      if (pane.synced) notifyMessage(pane, frame, () => openChat(pane.id)); // news, not the history replayed
     }
   },
   typing(frame) {
@@ -91,7 +91,10 @@ const handlers = {
   presence(frame) {
     $("presence").value = frame.status;
   },
-  resumed() {},
+  resumed(frame) {
+    const pane = panes.get(frame.conversation);
+    if (pane) pane.synced = true;
+  },
   error(frame) {
     acceptFailed(frame.code);
     toast(frame.detail || _("That did not work."));

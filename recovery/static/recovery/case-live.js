@@ -11,6 +11,7 @@ const conversation = Number(root.dataset.conversation);
 let afterSeq = Number(root.dataset.afterSeq) || 0;
 let retryMs = 1000;
 let ws = null;
+let liveText = "";
 
 function typing() {
   return [...root.querySelectorAll(".rc-move input:not([type=hidden])")].some((input) => input.value.trim());
@@ -39,13 +40,17 @@ function onFrame(frame) {
   if (Number(frame.payload?.case) === caseId) caseMoved();
 }
 
+function showLive(text) {
+  liveText = text;
+  document.getElementById("case-live-state").textContent = text;
+}
+
 function connect() {
-  const state = document.getElementById("case-live-state");
   ws = new WebSocket(socketUrl("/ws/agent/"));
   ws.addEventListener("open", () => {
     retryMs = 1000;
     ws.send(JSON.stringify({ type: "watch", conversation, after_seq: afterSeq }));
-    state.textContent = _("Live");
+    showLive(_("Live"));
   });
   ws.addEventListener("message", (event) => {
     try {
@@ -55,7 +60,7 @@ function connect() {
     }
   });
   ws.addEventListener("close", () => {
-    state.textContent = _("Reconnecting…");
+    showLive(_("Reconnecting…"));
     setTimeout(connect, retryMs);
     retryMs = Math.min(retryMs * 2, 30000);
   });
@@ -77,6 +82,7 @@ async function copy(button) {
 }
 
 function wire() {
+  document.getElementById("case-live-state").textContent = liveText; // a redrawn page keeps saying it
   for (const button of root.querySelectorAll("[data-copy]")) button.addEventListener("click", () => copy(button));
   document.getElementById("case-refresh")?.addEventListener("click", redraw);
 }
