@@ -53,7 +53,7 @@ def _satisfaction(event, data, who):
     answer = _(ANSWERS[data["answer"]]) if data.get("answer") in ANSWERS else "—"
     words = {"customer": who.customer, "answer": answer}
     if data.get("comment"):
-        return _("%(customer)s answered “Did you feel heard?”: %(answer)s, and wrote %(comment)s") % {
+        return _("%(customer)s answered “Did you feel heard?”: %(answer)s, and wrote: %(comment)s") % {
             **words,
             "comment": quoted(data["comment"]),
         }

@@ -2,6 +2,7 @@
 transaction they asked about, cases by their number and status in words."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from recovery import chains as chain_registry
 from recovery.chains import ChainsFileError
@@ -22,11 +23,22 @@ def short_hash(value: str) -> str:
     return f"{value[:10]}…{value[-6:]}" if len(value) > 20 else value
 
 
+# The statuses as staff read them. (The customer's card words the same status to the customer: "awaiting your
+# decision"; a staff page must not speak to its reader as if they were the customer.)
+STAFF_STATUS = {
+    RecoveryCase.Status.SUBMITTED: pgettext_lazy("recovery case status, for staff", "Submitted"),
+    RecoveryCase.Status.UNDER_REVIEW: pgettext_lazy("recovery case status, for staff", "Under review"),
+    RecoveryCase.Status.AWAITING_CUSTOMER: pgettext_lazy("recovery case status, for staff", "Awaiting the customer"),
+    RecoveryCase.Status.APPROVED: pgettext_lazy("recovery case status, for staff", "Approved"),
+    RecoveryCase.Status.REJECTED: pgettext_lazy("recovery case status, for staff", "Rejected"),
+    RecoveryCase.Status.PROCESSING: pgettext_lazy("recovery case status, for staff", "Processing"),
+    RecoveryCase.Status.COMPLETED_CREDITED: pgettext_lazy("recovery case status, for staff", "Completed: credited"),
+    RecoveryCase.Status.COMPLETED_REFUNDED: pgettext_lazy("recovery case status, for staff", "Completed: refunded"),
+}
+
+
 def status_words(status: str | None) -> str:
-    try:
-        return _(RecoveryCase.Status(status).label)
-    except ValueError:
-        return "—"
+    return str(STAFF_STATUS.get(status, "—"))
 
 
 @describes("recovery.walkthrough_started")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from tickets.models import Ticket, TimelineEvent
 
@@ -71,7 +71,7 @@ def sentence(event: TimelineEvent, customer_name: str = "") -> str:
     if describer is not None:
         return describer(event, data, who)
     # A kind nobody described yet still reads as words, not as a key.
-    return _("%(actor)s: %(what)s.") % {"actor": who.actor, "what": event.kind.replace(".", " ").replace("_", " ")}
+    return f"{who.actor}: {event.kind.replace('.', ' ').replace('_', ' ')}."
 
 
 def amount(value, asset: str = "") -> str:
@@ -90,9 +90,14 @@ def amount(value, asset: str = "") -> str:
     return f"{text} {asset}".strip()
 
 
+# Quotation marks as each language writes them (a catalogue entry of punctuation alone would hold no words).
+QUOTES = {"ru": "«»", "ar": "«»", "zh-hans": "“”", "fil": "“”", "bn": "“”"}
+
+
 def quoted(text) -> str:
     """Someone's own words inside a sentence, as they wrote them."""
-    return _("“%(text)s”") % {"text": text}
+    opening, closing = QUOTES.get(get_language() or "", "“”")
+    return f"{opening}{text}{closing}"
 
 
 def _label(choices, value) -> str:

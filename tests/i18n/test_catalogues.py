@@ -22,6 +22,15 @@ CUSTOMER_AND_CONSOLE = (
     "recovery/models.py",
     "recovery/views.py",
     "recovery/services.py",
+    # staff pages: timelines as sentences (tickets/timeline_words.py and each app's), transcripts, case pages
+    "tickets/timeline_words.py",
+    "chat/timeline_words.py",
+    "recovery/timeline_words.py",
+    "pnl/timeline_words.py",
+    "recovery/pages.py",
+    "recovery/templates/",
+    "templates/supervisor/transcript.html",
+    "templates/tickets/",
 )
 PLACEHOLDER = re.compile(r"\{\w+\}|%\(\w+\)[sd]")
 # Each language's script: a translation with none of it is English left in by mistake.
