@@ -98,7 +98,8 @@ RESULT = {
     "ar": (
         "تم العثور عليها: أُرسلت على شبكة أخرى ويمكن استردادها",
         "العنوان تابع لنا على BNB Smart Chain أيضًا",
-        ["الشبكة", "المبلغ", "أُرسلت إلى", "التأكيدات"],
+        ["الشبكة", "المبلغ", "التأكيدات"],
+        "أُرسلت إلى",
         "افتح طلب استرداد",
         "طلب الاسترداد رقم {case}: تم الاستلام",
         "تم فحص كل الشبكات.",
@@ -106,7 +107,8 @@ RESULT = {
     "zh-hans": (
         "已找到：通过其他网络发送，可以找回",
         "这个地址在 BNB Smart Chain 上同样属于我们",
-        ["网络", "金额", "发送至", "确认数"],
+        ["网络", "金额", "确认数"],
+        "发送至",
         "提交找回申请",
         "找回申请 #{case}：已提交",
         "所有网络都已查询完毕。",
@@ -219,7 +221,7 @@ def test_the_verdict_card_speaks_arabic_and_chinese_and_staff_keep_english(
     lang,
 ):
     require("anvil")
-    title, phrase, labels, open_label, case_title, checked = RESULT[lang]
+    title, phrase, labels, sent_to, open_label, case_title, checked = RESULT[lang]
     customer = speaker(lang)
     deposit = Web3.to_checksum_address(os.urandom(20))
     tickets_services.deposit_address_upsert(customer=customer, chain="ethereum", address=deposit)
@@ -236,6 +238,9 @@ def test_the_verdict_card_speaks_arabic_and_chinese_and_staff_keep_english(
     assert phrase in texts[0] and "250 USDT" in texts[0]
     table = next(block["table"] for block in result["blocks"] if "table" in block)
     assert [row[0] for row in table["rows"]] == labels and table["rows"][1][1] == "250 USDT"
+    # The address in full, to copy (a shortened one cannot be pasted or checked).
+    copy = next(block["copy"] for block in result["blocks"] if "copy" in block)
+    assert copy == {"label": sent_to, "value": deposit.lower()}
     choices = next(block["choices"] for block in result["blocks"] if "choices" in block)
     assert [c["value"] for c in choices] == ["open", "no"] and choices[0]["label"] == open_label
     assert result["action"]["step"] == "case"
