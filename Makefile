@@ -9,7 +9,8 @@ FIND_PYTHON := scripts/find-python
 help:
 	@echo "make run     - install, migrate, seed the demo and serve on http://127.0.0.1:8000"
 	@echo "make test    - run the whole test suite (unit, websocket, worker, browser)"
-	@echo "make lint    - ruff"
+	@echo "make lint    - ruff check and ruff format --check"
+	@echo "make assets  - compile the catalogues and collect the static files, as the image does"
 	@echo "make lock    - re-resolve requirements.lock from pyproject.toml"
 	@echo "make bench   - run the benchmarks and rewrite docs/BENCHMARKS.md"
 	@echo "make soak    - 1,000 forced chat reconnects while messages flow (docs/RELIABILITY.md)"
@@ -20,7 +21,7 @@ $(UV):
 $(VENV)/.installed: requirements.lock $(UV)
 	@PY=$$($(FIND_PYTHON)) && UV_PYTHON_DOWNLOADS=never $(UV) venv --quiet --allow-existing --python "$$PY" $(VENV)
 	UV_PYTHON_DOWNLOADS=never $(UV) pip sync --quiet --python $(PY) requirements.lock
-	HELPDESK_DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	scripts/build-assets
 	@touch $@
 
 install: $(VENV)/.installed
@@ -43,6 +44,9 @@ run: install npm
 test: install
 	@scripts/run-tests
 
+assets: install
+	scripts/build-assets
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -56,4 +60,4 @@ bench: install npm
 clean:
 	rm -rf $(VENV) .tools node_modules demo.sqlite3 staticfiles
 
-.PHONY: help install lock npm run test lint bench soak clean
+.PHONY: help install lock npm run test lint assets bench soak clean

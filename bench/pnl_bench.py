@@ -92,12 +92,14 @@ def run(count: int, repeat: int) -> dict:
 
     from accounts.models import Role
     from accounts.services import staff_upsert
+    from helpdesk.gc_tuning import tune_for_server
     from pnl import selectors, services
     from pnl.explainer import Method, explain
     from pnl.models import Position
     from tickets import services as tickets_services
 
     call_command("migrate", verbosity=0)
+    tune_for_server()  # as the ASGI server process does at start-up
     fills, funding = make_rows(count)
     result: dict = {}
     try:

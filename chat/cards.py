@@ -71,7 +71,15 @@ def survey(conversation: Conversation) -> Built:
                     {"value": "no", "label": _("No")},
                 ]
             },
-            {"input": {"name": "comment", "label": _("Anything you want to add? (optional)"), "placeholder": ""}},
+            {
+                # Sent with the answer (before or after it is chosen), never as an answer of its own.
+                "input": {
+                    "name": "comment",
+                    "label": _("Anything you want to add? (optional)"),
+                    "placeholder": "",
+                    "with_choice": True,
+                }
+            },
         ],
         "action": {
             "url": reverse("chat_survey", args=[conversation.pk]),

@@ -1,7 +1,7 @@
 """How the chat's events read on a timeline, in the reader's language (tickets/timeline_words.py)."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from tickets.timeline_words import describes, quoted
 
@@ -58,3 +58,13 @@ def _satisfaction(event, data, who):
             "comment": quoted(data["comment"]),
         }
     return _("%(customer)s answered “Did you feel heard?”: %(answer)s.") % words
+
+
+@describes("chat.reply_waiting")
+def _reply_waiting(event, data, who):
+    count = data.get("unread") or 0
+    return ngettext(
+        "%(customer)s was away when %(count)s reply came; the exchange was told, so it can reach them.",
+        "%(customer)s was away when %(count)s replies came; the exchange was told, so it can reach them.",
+        count,
+    ) % {"customer": who.customer, "count": count}

@@ -4,7 +4,8 @@
 from collections import Counter
 from decimal import Decimal
 
-from pnl.explainer import Breakdown, Cause, Method
+from pnl.book import Method
+from pnl.values import Breakdown, Cause
 
 
 def money(amount: Decimal, breakdown: Breakdown) -> str:

@@ -7,119 +7,30 @@ Rounding (the market's precision and mode) is applied once, to the final figure 
 splitting a fill in two can never move the result by a rounding step.
 """
 
-import gc
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from decimal import Decimal, localcontext
 
 from pnl.book import ZERO, Book, Method, Side
+from pnl.diagnosis import causes_of, findings_for
+from pnl.values import WORKING, Breakdown, Cause, FundingPayment, MarketRules, Reward, Step, TradeFill
 
-WORKING = Context(prec=50, rounding=ROUND_HALF_EVEN)
-
-
-@dataclass(frozen=True)
-class MarketRules:
-    symbol: str
-    quote_asset: str
-    precision: int = 2  # decimal places of the quote asset as the exchange reports it
-    rounding: str = ROUND_HALF_EVEN  # one of decimal's ROUND_* names
-
-    def round(self, amount: Decimal) -> Decimal:
-        return amount.quantize(Decimal(1).scaleb(-self.precision), rounding=self.rounding)
-
-
-@dataclass(frozen=True)
-class TradeFill:
-    ref: str
-    time: datetime
-    side: Side
-    price: Decimal
-    quantity: Decimal
-    fee: Decimal = ZERO  # positive = paid; negative = a maker rebate paid back on the fill
-    fee_asset: str = ""  # blank = the quote asset
-    fee_rate: Decimal | None = None  # quote asset per unit of fee asset at fill time
-    order_ref: str = ""
-    reported_pnl: Decimal | None = None  # the exchange's realized P&L for this fill, if it sends one
-
-
-@dataclass(frozen=True)
-class FundingPayment:
-    ref: str
-    time: datetime
-    amount: Decimal  # in the quote asset: positive = received, negative = paid
-
-
-@dataclass(frozen=True)
-class Reward:
-    ref: str
-    time: datetime
-    kind: str
-    amount: Decimal
-    asset: str = ""  # blank = the quote asset
-    rate: Decimal | None = None  # quote asset per unit of `asset`
-
-
-@dataclass(slots=True)  # not frozen: a frozen __init__ costs twice as much, and there are 20,000 of these
-class Step:
-    index: int
-    time: datetime | None
-    kind: str  # carried_in | trade | fee | funding | rebate
-    ref: str
-    describe: str | tuple  # the sentence, or (function, *arguments) that writes it when first read
-    amount: Decimal  # exact, in the quote asset
-    running_total: Decimal  # exact
-    position_after: Decimal  # signed quantity: positive long, negative short
-    order_ref: str = ""
-    reported: Decimal | None = None  # the exchange's own figure for this step, when it sent one
-    problem: str = ""  # set when this step is where the recomputation and the exchange part ways
-
-    @property
-    def text(self) -> str:
-        """One plain English sentence for the agent. Written lazily: a page shows a few hundred of 20,000."""
-        if isinstance(self.describe, str):
-            return self.describe
-        function, *arguments = self.describe
-        return function(*arguments)
-
-
-@dataclass(frozen=True)
-class Cause:
-    key: str  # gross | fees | funding_paid | funding_received | rebates | still_open | method
-    amount: Decimal | None
-    text: str
-
-
-@dataclass(frozen=True)
-class Breakdown:
-    rules: MarketRules
-    method: Method
-    steps: tuple[Step, ...]
-    gross: Decimal
-    fees: Decimal  # positive = paid
-    funding_paid: Decimal  # positive = paid
-    funding_received: Decimal
-    rebates: Decimal
-    total: Decimal  # exact sum of the steps
-    final: Decimal  # `total` rounded as the market rounds
-    reported: Decimal | None
-    open_quantity: Decimal
-    causes: tuple[Cause, ...]
-    findings: tuple[str, ...] = ()  # why our figure and the exchange's differ, in plain words
-    problems: tuple[str, ...] = ()  # data we could not use (e.g. a fee with no conversion rate)
-
-    @property
-    def difference(self) -> Decimal | None:
-        """The exchange's figure minus ours (both rounded); None when the exchange reported nothing."""
-        return None if self.reported is None else self.rules.round(self.reported) - self.final
-
-    @property
-    def status(self) -> str:
-        if self.reported is None:
-            return "no_report"
-        return "match" if self.difference == 0 else "mismatch"
-
+# The values are named here too: callers import the whole explainer from one place.
+__all__ = [
+    "WORKING",
+    "Breakdown",
+    "Cause",
+    "FundingPayment",
+    "MarketRules",
+    "Method",
+    "Reward",
+    "Side",
+    "Step",
+    "TradeFill",
+    "explain",
+    "plain_decimal",
+]
 
 # --- The walk ----------------------------------------------------------------------------------------
 
@@ -163,9 +74,7 @@ def explain(
 
     Fills before `start` are replayed only to know the cost of what was already open when the range begins.
     """
-    from pnl.diagnosis import causes_of, findings_for  # the verdict lives beside, to keep this file short
-
-    with localcontext(WORKING), _no_cyclic_gc():
+    with localcontext(WORKING):
         fills = _ordered_fills(fills)
         walk = _Walk(rules=rules, book=Book(method=Method(method)))
         walk.carry_in([f for f in fills if start is not None and f.time < start], start)
@@ -181,20 +90,6 @@ def explain(
             causes=causes_of(breakdown, alternative),
             findings=findings_for(breakdown, alternative),
         )
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cycle collector while a breakdown is built. 10,000 fills make 20,000 steps that all live until
-    the breakdown is returned and hold no cycles; the collector would walk the whole heap again and again for
-    nothing (measured: it doubled the time). Reference counting still frees everything as usual."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _with_other_method(b: Breakdown, fills: list[TradeFill], start: datetime | None, end: datetime | None):

@@ -3,8 +3,9 @@
 `seed(stdout)` runs inside `manage.py seed_demo`: it makes sure demo-alice has an Ethereum deposit address.
 `seed_chains(...)` runs once `scripts/demo-chains` has started two local anvil chains (ids 1 and 56): it deploys
 the project's test USDT on both (same address, as on real chains), sends demo-alice's USDT to her Ethereum
-deposit address but on BNB Smart Chain (the wrong network), adds a normal deposit on Ethereum, and writes a
-chain registry file pointing at the local chains.
+deposit address but on BNB Smart Chain (the wrong network), adds a normal deposit on Ethereum and a transfer to a
+look-alike of her deposit address (address poisoning: same first and last four characters), and writes a chain
+registry file pointing at the local chains.
 """
 
 import json
@@ -47,11 +48,20 @@ def seed_chains(*, ethereum_url: str, bsc_url: str, out: Path) -> dict:
     txids = {
         "wrong_network": _send_usdt(bsc, usdt["bsc"], deposit, 250),
         "credited": _send_usdt(eth, usdt["ethereum"], deposit, 120),
+        "poisoning": _send_usdt(eth, usdt["ethereum"], lookalike_of(deposit), 500),
     }
     eth.provider.make_request("anvil_mine", [hex(CONFIRMATIONS + 2)])
     out.write_text(registry_toml(ethereum_url, bsc_url, usdt["ethereum"]))
     out.with_suffix(".txids.json").write_text(json.dumps(txids, indent=2))
     return txids
+
+
+def lookalike_of(address: str) -> str:
+    """What a poisoner generates: the same first and last four characters, anything in between (fixed here, so the
+    demo is the same every time)."""
+    from web3 import Web3
+
+    return Web3.to_checksum_address("0x" + address[2:6] + "5eed" * 8 + address[-4:])
 
 
 def _deploy(w3) -> str:

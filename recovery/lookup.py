@@ -17,22 +17,46 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import aiohttp
+from eth_abi.exceptions import DecodingError
 from hexbytes import HexBytes
-from web3 import AsyncHTTPProvider, AsyncWeb3
-from web3.exceptions import TransactionNotFound
+from web3 import AsyncHTTPProvider, AsyncWeb3, Web3
+from web3.exceptions import TransactionNotFound, Web3Exception
 from web3.middleware import ExtraDataToPOAMiddleware
 from web3.providers.rpc.utils import ExceptionRetryConfiguration
+from web3.utils import function_signature_to_4byte_selector
 
 from recovery.chains import Chain, Token, whole_units
 from recovery.verdicts import FOUND, MISCONFIGURED, NOT_FOUND, UNKNOWN, ChainAnswer
 
-TRANSFER_TOPIC = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"
-TRANSFER_SELECTOR = "0xa9059cbb"  # transfer(address,uint256), to read an unmined or failed token transfer
 DELEGATION_PREFIX = b"\xef\x01\x00"  # EIP-7702: an account delegating to code is still a wallet
 ERC20_META_ABI = [
     {"name": "symbol", "type": "function", "inputs": [], "outputs": [{"type": "string"}], "stateMutability": "view"},
     {"name": "decimals", "type": "function", "inputs": [], "outputs": [{"type": "uint8"}], "stateMutability": "view"},
 ]
+
+ERC20_TRANSFER_ABI = [
+    {
+        "name": "Transfer",
+        "type": "event",
+        "anonymous": False,
+        "inputs": [
+            {"name": "from", "type": "address", "indexed": True},
+            {"name": "to", "type": "address", "indexed": True},
+            {"name": "value", "type": "uint256", "indexed": False},
+        ],
+    },
+    {
+        "name": "transfer",
+        "type": "function",
+        "inputs": [{"name": "to", "type": "address"}, {"name": "value", "type": "uint256"}],
+        "outputs": [{"type": "bool"}],
+        "stateMutability": "nonpayable",
+    },
+]
+# Decoding needs no node: an offline contract object, not bound to an address, reads any token's logs and calldata.
+ERC20 = Web3().eth.contract(abi=ERC20_TRANSFER_ABI)
+TRANSFER_EVENT = ERC20.events.Transfer()
+TRANSFER_SELECTOR = function_signature_to_4byte_selector("transfer(address,uint256)")
 
 DepositLookup = Callable[[str], list[str]]  # address (lower-case) -> chain keys where it is a deposit address
 
@@ -198,34 +222,49 @@ async def _ask_node(w3: AsyncWeb3, chain: Chain, url: str, tx_hash: str) -> Chai
 def _transfers_from_logs(logs: list, chain: Chain) -> list[Transfer]:
     transfers = []
     for log in logs:
-        topics = [HexBytes(topic).to_0x_hex() for topic in log["topics"]]
-        # ERC-20 Transfer has 3 topics; ERC-721 has 4 (the token id is indexed) and is not a fungible amount.
-        if len(topics) != 3 or topics[0] != TRANSFER_TOPIC:
+        event = _transfer_event(log)
+        if event is None:
             continue
         contract = str(log["address"]).lower()
         transfers.append(
             Transfer(
                 contract=contract,
-                from_address="0x" + topics[1][-40:],
-                to_address="0x" + topics[2][-40:],
-                raw_amount=int.from_bytes(HexBytes(log["data"]) or b"\x00", "big"),
+                from_address=event["args"]["from"].lower(),
+                to_address=event["args"]["to"].lower(),
+                raw_amount=event["args"]["value"],
                 token=chain.token(contract),
             )
         )
     return transfers
 
 
+def _transfer_event(log) -> dict | None:
+    """An ERC-20 Transfer, or None. ERC-721 shares the signature with a fourth, indexed topic (the token id): it
+    is not a fungible amount, and web3 refuses it for the topic count."""
+    topics = log["topics"]
+    if not topics or HexBytes(topics[0]) != HexBytes(TRANSFER_EVENT.topic):
+        return None
+    try:
+        return TRANSFER_EVENT.process_log(log)
+    except (Web3Exception, DecodingError):
+        return None
+
+
 def _transfer_from_input(tx: dict, answer: ChainAnswer, chain: Chain) -> list[Transfer]:
     """An unmined or failed token transfer leaves no log: read what it meant to do from its input."""
-    data = HexBytes(tx.get("input") or b"").to_0x_hex()
-    if not data.startswith(TRANSFER_SELECTOR) or len(data) != 2 + 8 + 128 or not answer.to_address:
+    data = HexBytes(tx.get("input") or b"")
+    if not answer.to_address or data[:4] != TRANSFER_SELECTOR:
+        return []
+    try:
+        _, args = ERC20.decode_function_input(data)
+    except (Web3Exception, DecodingError, ValueError):
         return []
     return [
         Transfer(
             contract=answer.to_address,
             from_address=answer.from_address,
-            to_address="0x" + data[10 + 24 : 10 + 64],
-            raw_amount=int(data[10 + 64 :], 16),
+            to_address=args["to"].lower(),
+            raw_amount=args["value"],
             token=chain.token(answer.to_address),
         )
     ]

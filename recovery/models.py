@@ -34,12 +34,20 @@ class Lookup(models.Model):
     explanation = models.TextField(blank=True)
     next_steps = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    stale_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Not done by then (its task lost, its worker gone): the sweeper sends it to the workers again.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["tx_hash"])]
+        indexes = [
+            models.Index(fields=["tx_hash"]),
+            models.Index(fields=["stale_at"], condition=~models.Q(status="done"), name="lookup_unfinished"),
+        ]
 
     def __str__(self) -> str:
         return f"Lookup {self.pk} {self.tx_hash or self.input_format} ({self.verdict or self.status})"

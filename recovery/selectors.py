@@ -2,6 +2,7 @@
 
 from dataclasses import fields
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -11,8 +12,8 @@ from chat.models import Conversation
 from recovery.chains import Registry
 from recovery.models import ChainFinding, Lookup, RecoveryCase
 from recovery.txid import parse_txid
-from recovery.verdicts import MISCONFIGURED, UNKNOWN, ChainAnswer, Decision, classify, explain
-from tickets.models import Customer, DepositAddress, TimelineEvent
+from recovery.verdicts import MISCONFIGURED, UNKNOWN, ChainAnswer, Decision, Known, classify, explain
+from tickets.models import AccountActivity, Customer, DepositAddress, TimelineEvent
 
 S = RecoveryCase.Status
 
@@ -22,6 +23,19 @@ PROGRESS_STATE = {
     ChainFinding.Status.UNKNOWN: "unknown",
     ChainFinding.Status.MISCONFIGURED: "failed",
 }
+
+
+def known_addresses_for(customer: Customer | None) -> Known:
+    """The customer's own addresses a look-alike is compared with: deposit addresses and where withdrawals went."""
+    if customer is None:
+        return Known(match=settings.POISONING_MATCH)
+    deposits = DepositAddress.objects.filter(customer=customer).values_list("address", flat=True)
+    withdrawals = (
+        AccountActivity.objects.filter(customer=customer, kind=AccountActivity.Kind.WITHDRAWAL)
+        .exclude(destination_address="")
+        .values_list("destination_address", flat=True)
+    )
+    return Known(addresses=tuple(sorted({*deposits, *withdrawals})), match=settings.POISONING_MATCH)
 
 
 def deposit_lookup_for(customer: Customer | None):
@@ -118,7 +132,8 @@ def lookup_words(lookup: Lookup, registry: Registry) -> tuple[str, str]:
     parsed = parse_txid(lookup.txid_input, registry.explorer_hosts())
     names = {f.name for f in fields(ChainAnswer)} & {f.name for f in ChainFinding._meta.concrete_fields}
     answers = [ChainAnswer(**{name: getattr(f, name) for name in names}) for f in findings_of(lookup)]
-    decision = Decision(lookup.verdict, classify(parsed, answers, registry).finding)
+    classified = classify(parsed, answers, registry, known_addresses_for(lookup.customer))
+    decision = Decision(lookup.verdict, classified.finding, classified.imitated)
     return explain(decision, parsed, answers, registry)
 
 

@@ -5,9 +5,11 @@ enqueues and pushes happen after the commit.
 """
 
 from dataclasses import asdict
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
@@ -67,28 +69,63 @@ def lookup_start(
             conversation_id=conversation_id,
             expected_chain=expected_chain,
             requested_by=actor,
+            stale_at=_stale_from(timezone.now()),
         )
         _event(lookup, "recovery.lookup_started", actor, actor_role, {"lookup": lookup.pk, "txid": lookup.tx_hash})
         if not parsed.lookable:
             _finish(lookup, classify(parsed, [], registry), parsed, [], registry)
         elif enqueue:
-            transaction.on_commit(lambda: _enqueue(lookup.pk))
+            # robust: a broker that is down must not fail the customer's answer; the lookup is stored, and the
+            # sweeper sends it once it is stale.
+            transaction.on_commit(lambda: _enqueue(lookup.pk), robust=True)
     return lookup
 
 
 def lookup_retry(*, lookup_id: int, actor: User | None = None, actor_role: str | None = None) -> Lookup:
-    """Ask the chains again (after `incomplete` or `pending`): the same row, its findings rewritten."""
+    """Ask the chains again (after `incomplete` or `pending`, or when its task was lost: queued or running past its
+    deadline): the same row, its findings rewritten. A lookup that is really in progress is left to finish."""
     with transaction.atomic():
         lookup = Lookup.objects.select_for_update().get(pk=lookup_id)
         if not lookup.tx_hash:
             raise RecoveryError("not_lookable", gettext_noop("there is no transaction hash to look up"))
-        if lookup.status != Lookup.Status.DONE:
-            return lookup  # already queued or running
+        now = timezone.now()
+        if lookup.status != Lookup.Status.DONE and lookup.stale_at is not None and lookup.stale_at > now:
+            return lookup  # queued or running, within its deadline
         lookup.status, lookup.verdict, lookup.finished_at = Lookup.Status.QUEUED, "", None
-        lookup.save(update_fields=["status", "verdict", "finished_at"])
+        lookup.stale_at = _stale_from(now)
+        lookup.save(update_fields=["status", "verdict", "finished_at", "stale_at"])
         _event(lookup, "recovery.lookup_retried", actor, actor_role, {"lookup": lookup.pk})
-        transaction.on_commit(lambda: _enqueue(lookup.pk))
+        transaction.on_commit(lambda: _enqueue(lookup.pk), robust=True)
     return lookup
+
+
+def lookups_sweep() -> list[int]:
+    """Send again every lookup whose task was lost: queued, or running, past its deadline (stale_at).
+
+    Each is claimed with a conditional UPDATE on the stale_at it was seen with, so two sweeps never send one lookup
+    twice; a running one goes back to queued, which lookup_run claims only once. Touches nothing but lookups."""
+    now = timezone.now()
+    stale = Lookup.objects.exclude(status=Lookup.Status.DONE).filter(Q(stale_at__lte=now) | Q(stale_at=None))
+    sent = []
+    for lookup_id, seen in stale.values_list("pk", "stale_at")[:500]:
+        claimed = (
+            Lookup.objects.filter(pk=lookup_id, stale_at=seen)
+            .exclude(status=Lookup.Status.DONE)
+            .update(status=Lookup.Status.QUEUED, stale_at=_stale_from(now))
+        )
+        if claimed:
+            _enqueue(lookup_id)
+            sent.append(lookup_id)
+    return sent
+
+
+def _stale_from(moment, *, running: bool = False):
+    """When a lookup queued (or claimed to run) at `moment` is presumed lost: STALE_SECONDS past the time it
+    should have started, or, once running, past the longest its chains may take (lookup.ask_all's deadline)."""
+    seconds = settings.STALE_SECONDS
+    if running:
+        seconds += max((chain.timeout_seconds for chain in chain_registry.registry().chains), default=0) + 10
+    return moment + timedelta(seconds=seconds)
 
 
 def _enqueue(lookup_id: int) -> None:
@@ -100,11 +137,10 @@ def _enqueue(lookup_id: int) -> None:
 def lookup_run(*, lookup_id: int) -> Lookup:
     """Ask every chain, store each answer as it arrives (and push it to the conversation), then the verdict.
 
-    Idempotent: a lookup already done is left alone; a lookup interrupted half-way is simply run again."""
-    claimed = (
-        Lookup.objects.filter(pk=lookup_id)
-        .exclude(status=Lookup.Status.DONE)
-        .update(status=Lookup.Status.RUNNING, attempts=F("attempts") + 1)
+    Runs once per claim: the task claims a queued lookup (a conditional UPDATE), so a task delivered twice runs it
+    once and a lookup already done is left alone. A lookup whose run was lost is sent again by the sweeper."""
+    claimed = Lookup.objects.filter(pk=lookup_id, status=Lookup.Status.QUEUED).update(
+        status=Lookup.Status.RUNNING, attempts=F("attempts") + 1, stale_at=_stale_from(timezone.now(), running=True)
     )
     lookup = Lookup.objects.select_related("customer").get(pk=lookup_id)
     if not claimed:
@@ -130,7 +166,13 @@ def lookup_record(*, lookup_id: int, answers: list[ChainAnswer]) -> Lookup:
 def _conclude(lookup: Lookup, answers: list[ChainAnswer], registry) -> Lookup:
     parsed = parse_txid(lookup.txid_input, registry.explorer_hosts())
     with transaction.atomic():
-        _finish(lookup, classify(parsed, answers, registry), parsed, answers, registry)
+        _finish(
+            lookup,
+            classify(parsed, answers, registry, selectors.known_addresses_for(lookup.customer)),
+            parsed,
+            answers,
+            registry,
+        )
     return lookup
 
 
@@ -139,25 +181,38 @@ def finding_store(*, lookup: Lookup, answer: ChainAnswer) -> ChainFinding:
     values["updated_at"] = timezone.now()
     values["amount"] = values["amount"][:80]
     finding, _ = ChainFinding.objects.update_or_create(lookup=lookup, chain=answer.chain, defaults=values)
-    transaction.on_commit(lambda: _push_progress(lookup.pk))
+    transaction.on_commit(lambda: _push_progress(lookup.pk), robust=True)  # a nudge: the card can refresh
     return finding
 
 
 def _finish(lookup: Lookup, decision: Decision, parsed, answers: list[ChainAnswer], registry) -> None:
-    lookup.verdict = decision.verdict
+    """Store the verdict, once: only the run that holds the claim (same attempt, not done) may."""
     with translation.override("en"):  # stored for staff, the command and JSON; customers get theirs re-worded
-        lookup.explanation, lookup.next_steps = explain(decision, parsed, answers, registry)
-    lookup.status = Lookup.Status.DONE
-    lookup.finished_at = timezone.now()
-    lookup.save(update_fields=["verdict", "explanation", "next_steps", "status", "finished_at"])
+        explanation, next_steps = explain(decision, parsed, answers, registry)
+    finished = (
+        Lookup.objects.filter(pk=lookup.pk, attempts=lookup.attempts)
+        .exclude(status=Lookup.Status.DONE)
+        .update(
+            verdict=decision.verdict,
+            explanation=explanation,
+            next_steps=next_steps,
+            status=Lookup.Status.DONE,
+            finished_at=timezone.now(),
+            stale_at=None,
+        )
+    )
+    lookup.refresh_from_db()
+    if not finished:
+        return  # the sweeper gave this run up for lost, and another run holds the lookup now
     data = {"lookup": lookup.pk, "verdict": lookup.verdict, "chain": decision.finding.chain if decision.finding else ""}
     _event(lookup, "recovery.lookup_finished", None, None, data)
-    transaction.on_commit(lambda: _push_progress(lookup.pk))
-    transaction.on_commit(lambda: _after_verdict(lookup.pk))
+    transaction.on_commit(lambda: _push_progress(lookup.pk), robust=True)
+    # The task also calls it, after the commit: a result is posted even if this hook is lost with its worker.
+    transaction.on_commit(lambda: lookup_result_post(lookup.pk), robust=True)
 
 
-def _after_verdict(lookup_id: int) -> None:
-    """The walkthrough (if this lookup belongs to one) posts the result step."""
+def lookup_result_post(lookup_id: int) -> None:
+    """The walkthrough waiting on this finished lookup (if any) posts its result step. Idempotent."""
     from recovery import walkthrough
 
     walkthrough.lookup_finished(lookup_id=lookup_id)

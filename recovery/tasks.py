@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from recovery import services
+from recovery.models import Lookup
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,19 @@ TRANSPORT_ERRORS = (OperationalError, InterfaceError, ConnectionError)
     max_retries=5,
 )
 def lookup_transaction(lookup_id: int) -> str:
-    """Run one lookup. Safe to run twice: a finished lookup is left as it is."""
+    """Run one lookup. Safe to run twice: a finished lookup is left as it is, but its walkthrough is told again
+    (a worker lost between the verdict's commit and the walkthrough's step left the customer "looking")."""
     lookup = services.lookup_run(lookup_id=lookup_id)
-    log.info("lookup %s: %s", lookup.pk, lookup.verdict)
+    if lookup.status == Lookup.Status.DONE:
+        services.lookup_result_post(lookup.pk)
+    log.info("lookup %s: %s", lookup.pk, lookup.verdict or lookup.status)
     return lookup.verdict
+
+
+@shared_task(name="recovery.lookups_sweep", autoretry_for=TRANSPORT_ERRORS, max_retries=2)
+def lookups_sweep() -> int:
+    """Run by celery beat: send again the lookups whose task was lost (recovery.services.lookups_sweep)."""
+    sent = services.lookups_sweep()
+    if sent:
+        log.warning("sent again %d lookups whose task was lost: %s", len(sent), sent)
+    return len(sent)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext, gettext_noop
 
 from recovery.chains import Registry
+from recovery.poisoning import lookalike_of
 from recovery.txid import Format, ParsedInput, advice_text
 
 NON_EVM_GUESS = gettext_noop("Tron, Bitcoin or another non-EVM network")
@@ -22,6 +23,7 @@ class Verdict:
     UNSUPPORTED_TOKEN = "unsupported_token"
     SENT_TO_CONTRACT = "sent_to_contract"
     NOT_OUR_ADDRESS = "not_our_address"
+    ADDRESS_POISONING = "address_poisoning"
     FAILED_TRANSACTION = "failed_transaction"
     PENDING = "pending"
     NOT_FOUND = "not_found"
@@ -60,19 +62,39 @@ class ChainAnswer:
 class Decision:
     verdict: str
     finding: ChainAnswer | None  # the chain where the transaction was found, if any
+    imitated: str = ""  # address_poisoning: the customer's own address the recipient imitates
 
 
-def classify(parsed: ParsedInput, answers: list[ChainAnswer], registry: Registry) -> Decision:
+@dataclass(frozen=True)
+class Known:
+    """The customer's own addresses (deposit addresses, earlier withdrawal destinations) and how many characters at
+    each end a look-alike must share with one of them (HELPDESK_POISONING_MATCH)."""
+
+    addresses: tuple[str, ...] = ()
+    match: int = 4
+
+
+def classify(parsed: ParsedInput, answers: list[ChainAnswer], registry: Registry, known: Known = Known()) -> Decision:
     if not parsed.lookable:
         non_evm = parsed.input_format in (Format.SOLANA_SIGNATURE, Format.NON_EVM_URL)
         return Decision(Verdict.NON_EVM if non_evm else Verdict.INVALID_INPUT, None)
     found = [answer for answer in answers if answer.status == FOUND]
     if found:
         answer = _best(found, parsed)
+        imitated = _imitated(answer, known)
+        if imitated:
+            return Decision(Verdict.ADDRESS_POISONING, answer, imitated)
         return Decision(_verdict_for_found(answer, registry), answer)
     if any(answer.status in (UNKNOWN, MISCONFIGURED) for answer in answers) or not answers:
         return Decision(Verdict.INCOMPLETE, None)
     return Decision(Verdict.NON_EVM if parsed.maybe_non_evm else Verdict.NOT_FOUND, None)
+
+
+def _imitated(answer: ChainAnswer, known: Known) -> str:
+    """A transfer that went through (mined, not failed) to a look-alike of the customer's own address."""
+    if answer.block_number is None or answer.tx_success is False or answer.to_customer_chain:
+        return ""
+    return lookalike_of(answer.to_address, known.addresses, known.match)
 
 
 def _best(found: list[ChainAnswer], parsed: ParsedInput) -> ChainAnswer:
@@ -160,6 +182,19 @@ TEXTS = {
             "We cannot move funds at addresses we do not control."
         ),
     ),
+    Verdict.ADDRESS_POISONING: (
+        gettext_noop(
+            "The %(asset)s was sent on %(chain)s to %(to)s. That address is not yours: it only looks like your "
+            "address %(yours)s, with the same first and last characters. This is address poisoning: someone sent "
+            "a tiny transfer from a look-alike address so that it would appear in your history, hoping you would "
+            "copy it from there."
+        ),
+        gettext_noop(
+            "A blockchain transfer cannot be reversed, and we cannot move funds at an address we do not control. "
+            "Next time, copy your address from the deposit page or your address book, never from your transaction "
+            "history, and check every character, not only the first and last ones."
+        ),
+    ),
     Verdict.FAILED_TRANSACTION: (
         gettext_noop(
             "This transaction failed on %(chain)s: the network rejected it, so nothing was transferred (only the "
@@ -217,6 +252,7 @@ def _values(decision: Decision, parsed: ParsedInput, answers: list[ChainAnswer],
         "chain": chain.name if chain else (answer.chain if answer else ""),
         "home": home.name if home else gettext("another network"),
         "to": answer.to_address if answer else "",
+        "yours": decision.imitated,
         "confirmations": (answer.confirmations or 0) if answer else 0,
         "required": chain.confirmations if chain else 0,
         "checked": ", ".join(c.name for c in registry.chains if c.key in {a.chain for a in answers}) or gettext("none"),

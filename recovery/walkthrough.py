@@ -34,6 +34,7 @@ RESULT_TITLES = {
     Verdict.UNSUPPORTED_TOKEN: gettext_noop("Found: a token we do not list"),
     Verdict.SENT_TO_CONTRACT: gettext_noop("Found: sent to a contract"),
     Verdict.NOT_OUR_ADDRESS: gettext_noop("Found: sent to another address"),
+    Verdict.ADDRESS_POISONING: gettext_noop("Found: sent to a look-alike of your address"),
     Verdict.FAILED_TRANSACTION: gettext_noop("The transaction failed"),
     Verdict.PENDING: gettext_noop("Not final yet"),
     Verdict.NOT_FOUND: gettext_noop("Not found on any network"),
@@ -180,8 +181,8 @@ def _answer_retry(walkthrough: Walkthrough, value: str, agent) -> None:
 
 def _answer_case(walkthrough: Walkthrough, value: str, agent) -> None:
     if value != "open":
+        walkthrough.step = Step.DONE  # before the echo: it is the last card, and says the walkthrough ended
         _answered(walkthrough, "case", lambda: _("Not now"))
-        walkthrough.step = Step.DONE
         return
     case = services.case_open(lookup=walkthrough.lookup, actor=agent, actor_role=None if agent else "customer")
     _answered(walkthrough, "case", lambda: _("Open a recovery case"))
@@ -237,6 +238,7 @@ def case_changed(*, case_id: int) -> None:
     with transaction.atomic():
         if case.is_closed and walkthrough.step == Step.CASE:
             Walkthrough.objects.filter(pk=walkthrough.pk).update(step=Step.DONE, updated_at=timezone.now())
+            walkthrough.step = Step.DONE  # the card below says the walkthrough ended
         _post(walkthrough, lambda: (_case_card(walkthrough, case), _case_title(case)))
 
 
@@ -244,6 +246,10 @@ def _post_result(walkthrough: Walkthrough, lookup: Lookup) -> None:
     # A new result may offer "check again" once more.
     walkthrough.answered_steps = [step for step in walkthrough.answered_steps if step != "retry"]
     registry = chain_registry.registry()
+    # The step after this result, known before the card is built: it says whether the walkthrough still runs.
+    walkthrough.step = Step.RESULT if _result_step(lookup)[0] else Step.DONE
+    if lookup.verdict == Verdict.INVALID_INPUT:
+        walkthrough.step = Step.TXID  # ask again
 
     def result():
         explanation, next_steps = selectors.lookup_words(lookup, registry)
@@ -251,9 +257,7 @@ def _post_result(walkthrough: Walkthrough, lookup: Lookup) -> None:
         return card, f"{_(RESULT_TITLES[lookup.verdict])}. {explanation}"
 
     _post(walkthrough, result)
-    walkthrough.step = Step.RESULT if _result_step(lookup)[0] else Step.DONE
     if lookup.verdict == Verdict.INVALID_INPUT:
-        walkthrough.step = Step.TXID  # ask again
         walkthrough.answered_steps = [s for s in walkthrough.answered_steps if s != Step.TXID]
         _post(walkthrough, lambda: (_txid_card(walkthrough), _("Paste the transaction ID (TXID)")))
 
@@ -266,6 +270,8 @@ def _card(walkthrough: Walkthrough, title: str, blocks: list, step: str = "", **
     if step:
         payload["action"] = {"url": answer_url(walkthrough), "step": step, "audience": "both"}
     payload["answered_steps"] = list(walkthrough.answered_steps)
+    # Whether the walkthrough still runs once this card is posted: the widget offers a new one only when it ended.
+    payload["walkthrough_open"] = walkthrough.step != Step.DONE
     payload.update(extra)
     return payload
 

@@ -7,6 +7,7 @@ exactly what the page shows.
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
+from django.urls import reverse
 from django.utils import translation
 
 from chat.models import Conversation, Message
@@ -39,6 +40,8 @@ def _message_entry(message: Message, language: str) -> Entry:
     data = {"seq": message.seq}
     if message.payload:
         data["payload"] = message.payload
+    if files := list(message.attachments.all()):  # prefetched: no query per message
+        data["attachments"] = [attachment_entry(attachment) for attachment in files]
     render = (message.renders or {}).get(language)
     return Entry(
         at=message.created_at,
@@ -51,6 +54,18 @@ def _message_entry(message: Message, language: str) -> Entry:
         data=data,
         customer_text=message.body if render else "",
     )
+
+
+def attachment_entry(attachment) -> dict:
+    """An attachment in a transcript or an export: `link` is a lasting path for staff (a fresh signed link behind
+    their session), not an expiring one, so an export read next month still opens the file."""
+    return {
+        "id": str(attachment.pk),
+        "name": attachment.name,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+        "link": reverse("attachment_open", args=[attachment.pk]),
+    }
 
 
 def describe_event(event: TimelineEvent, customer_name: str) -> str:
@@ -73,11 +88,11 @@ def _event_entry(event: TimelineEvent, customer_name: str) -> Entry:
 
 
 def transcript_entries(conversation: Conversation) -> list[Entry]:
-    """Two queries, whatever the length: the messages and the events, merged by time (messages first on ties,
-    so 'X joined the chat' sits beside the event that caused it)."""
+    """Three queries, whatever the length: the messages, their attachments and the events, merged by time (messages
+    first on ties, so 'X joined the chat' sits beside the event that caused it)."""
     customer_name = conversation.customer.display_name
     language = translation.get_language()
-    rows = conversation.messages.select_related("author").order_by("staff_seq")
+    rows = conversation.messages.select_related("author").prefetch_related("attachments").order_by("staff_seq")
     messages = [_message_entry(m, language) for m in rows]
     events = [
         _event_entry(e, customer_name)

@@ -71,6 +71,8 @@ class AccountActivity(models.Model):
     network = models.CharField(max_length=32)
     amount = models.DecimalField(max_digits=38, decimal_places=18)
     txid = models.CharField(max_length=128, blank=True)
+    # Where a withdrawal went. Recovery compares a lost transfer's recipient with these (address poisoning).
+    destination_address = models.CharField(max_length=128, blank=True)
     status = models.CharField(max_length=32)
     occurred_at = models.DateTimeField()
 
@@ -228,6 +230,10 @@ class WebhookEndpoint(models.Model):
     )
     is_active = models.BooleanField(default=True)
     description = models.CharField(max_length=200, blank=True)
+    include_text = models.BooleanField(
+        default=False,
+        help_text="Also send the words of the agent's replies in chat.reply_waiting (off: only how many wait).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -255,6 +261,11 @@ class WebhookDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a pending delivery is next due; long overdue, the sweeper sends it to the workers again.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     delivered_at = models.DateTimeField(null=True, blank=True)
 
@@ -262,6 +273,9 @@ class WebhookDelivery(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "webhook deliveries"
         constraints = [models.UniqueConstraint(fields=["endpoint", "event"], name="webhook_delivery_once")]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=models.Q(status="pending"), name="webhook_delivery_due")
+        ]
 
     def __str__(self) -> str:
         return f"{self.event.kind} → {self.endpoint.url} ({self.status})"

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from tickets.api_input import HttpUrl
 from tickets.models import AccountActivity, Customer, DepositAddress, Ticket, TimelineEvent, WebhookEndpoint
 from tickets.webhooks import public_data
 
@@ -37,7 +38,18 @@ class ActivitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AccountActivity
-        fields = ["external_id", "customer", "kind", "asset", "network", "amount", "txid", "status", "occurred_at"]
+        fields = [
+            "external_id",
+            "customer",
+            "kind",
+            "asset",
+            "network",
+            "amount",
+            "txid",
+            "destination_address",
+            "status",
+            "occurred_at",
+        ]
         validators: list = []
 
 
@@ -85,6 +97,18 @@ class TicketDetailSerializer(TicketSerializer):
         return self.context["conversation_ids"]
 
 
+class TicketQuery(serializers.Serializer):
+    """The filters of GET /api/v1/tickets/ (a bad one is a 400 naming what it takes)."""
+
+    status = serializers.ChoiceField(
+        choices=Ticket.Status.values,
+        required=False,
+        error_messages={"invalid_choice": f"use one of {', '.join(Ticket.Status.values)}"},
+    )
+    customer = serializers.CharField(max_length=128, required=False, help_text="The exchange's user id.")
+    updated_since = serializers.DateTimeField(required=False, help_text="ISO 8601 date-time with its zone.")
+
+
 class TicketCreateSerializer(serializers.Serializer):
     customer = serializers.CharField(max_length=128, help_text="The exchange's user id (created if unknown).")
     subject = serializers.CharField(max_length=200)
@@ -100,14 +124,24 @@ class TicketUpdateSerializer(serializers.Serializer):
     assignee_email = serializers.EmailField(required=False, allow_null=True, help_text="null unassigns.")
 
 
+class TranscriptAttachmentSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    content_type = serializers.CharField()
+    url = serializers.URLField(help_text="A signed link that works without credentials and expires.")
+    thumbnail_url = serializers.URLField(allow_null=True, help_text="Pictures only; signed and expiring too.")
+
+
 class TranscriptMessageSerializer(serializers.Serializer):
     seq = serializers.IntegerField()
     kind = serializers.CharField()
     author_role = serializers.CharField()
     author_name = serializers.CharField()
-    body = serializers.CharField()
+    body = serializers.CharField(allow_blank=True, help_text="Empty when the message is its attachments.")
     payload = serializers.JSONField(allow_null=True)
     created_at = serializers.DateTimeField()
+    attachments = TranscriptAttachmentSerializer(many=True)
 
 
 class TranscriptSerializer(serializers.Serializer):
@@ -119,9 +153,19 @@ class TranscriptSerializer(serializers.Serializer):
 
 
 class WebhookSerializer(serializers.ModelSerializer):
+    # http(s) only (tickets.api_input.HTTP_URL), the host checked by the service; Django's URLValidator would also
+    # refuse hosts a URI may name (https://0.a), which the schema could not say.
+    url = HttpUrl(max_length=500, help_text="An http:// or https:// URL that receives the events.")
+    events = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        max_length=100,
+        required=False,
+        help_text="Event kinds (`ticket.status`) or prefixes ending in a dot (`ticket.`); empty means all.",
+    )
+
     class Meta:
         model = WebhookEndpoint
-        fields = ["id", "url", "events", "is_active", "description", "created_at"]
+        fields = ["id", "url", "events", "is_active", "description", "include_text", "created_at"]
         read_only_fields = ["id", "created_at"]
 
 

@@ -11,10 +11,12 @@ import json
 import time
 import urllib.error
 import urllib.request
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -23,6 +25,7 @@ from tickets.models import TimelineEvent, WebhookAttempt, WebhookDelivery, Webho
 
 SIGNATURE_HEADER = "X-Helpdesk-Signature"
 TIMEOUT_SECONDS = 10
+CLAIM_SECONDS = 6 * TIMEOUT_SECONDS  # an attempt's claim: far longer than one POST may take
 # Internal notes never leave the helpdesk: neither note events nor the staff-only words inside other events
 # (a transfer's hand-off note, a supervisor's reason).
 PRIVATE_KINDS = ("ticket.note", "chat.note")
@@ -83,27 +86,38 @@ def payload_of(event: TimelineEvent) -> dict:
     }
 
 
-def deliveries_create(*, event: TimelineEvent) -> list[WebhookDelivery]:
-    """Queue this event for every endpoint that wants it; the tasks are sent after the commit."""
+def deliveries_create(*, event: TimelineEvent, text: dict | None = None) -> list[WebhookDelivery]:
+    """Queue this event for every endpoint that wants it; the tasks are sent after the commit.
+
+    `text`: words of the conversation (agents' replies) added to `data` only for endpoints that opted in
+    (`include_text`); they are not part of the event, so the timeline and the API never show them."""
     if not is_public(event.kind) or not (ids := active_endpoint_ids()):
         return []
     endpoints = [e for e in WebhookEndpoint.objects.filter(pk__in=ids, is_active=True) if e.wants(event.kind)]
     if not endpoints:
         return []
     payload = payload_of(event)
-    deliveries = [WebhookDelivery.objects.create(endpoint=e, event=event, payload=payload) for e in endpoints]
+    with_text = {**payload, "data": {**payload["data"], **text}} if text else payload
+    now = timezone.now()
+    deliveries = [
+        WebhookDelivery.objects.create(
+            endpoint=e, event=event, payload=with_text if e.include_text else payload, next_attempt_at=now
+        )
+        for e in endpoints
+    ]
     ids_to_send = [d.pk for d in deliveries]
-    # robust: a broker outage must not fail the agent's change; the deliveries stay pending and an admin can
-    # queue them again (Webhook deliveries → "Try the selected deliveries again").
-    transaction.on_commit(lambda: _send_tasks(ids_to_send), robust=True)
+    # robust: a broker outage must not fail the agent's change; the deliveries stay pending, due, and the sweeper
+    # (deliveries_sweep) sends them once they are overdue. An admin can also queue them again.
+    transaction.on_commit(lambda: _send_tasks(ids_to_send, now), robust=True)
     return deliveries
 
 
-def _send_tasks(delivery_ids: list[int]) -> None:
+def _send_tasks(delivery_ids: list[int], due: datetime) -> None:
+    """One task per delivery, carrying the due time it is sent for: that attempt is made once (_claim_attempt)."""
     from tickets.tasks import deliver_webhook
 
     for delivery_id in delivery_ids:
-        deliver_webhook.delay(delivery_id)
+        deliver_webhook.delay(delivery_id, due.isoformat())
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:
@@ -132,20 +146,19 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
-def _claim_attempt(delivery_id: int) -> tuple[WebhookDelivery, int] | None:
-    with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update()
-            .select_related("endpoint", "event")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
-            return None
-        delivery.attempts += 1
-        delivery.save(update_fields=["attempts"])
-        # Numbered across rounds: an admin's "retry" starts a new round but keeps the earlier log.
-        return delivery, WebhookAttempt.objects.filter(delivery=delivery).count() + 1
+def _claim_attempt(delivery_id: int, due: datetime | None) -> tuple[WebhookDelivery, int] | None:
+    """Claim the attempt this task was sent for (a conditional UPDATE on its due time): a task delivered twice, or
+    sent again by the sweeper while the first still waits in the queue, makes one attempt, not two. The claim moves
+    the due time past the longest a POST may take. (A task without a due time, from before they had one: any due.)"""
+    now = timezone.now()
+    pending = WebhookDelivery.objects.filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING)
+    pending = pending.filter(next_attempt_at=due) if due else pending.filter(next_attempt_at__lte=now)
+    claimed = pending.update(attempts=F("attempts") + 1, next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+    if not claimed:
+        return None
+    delivery = WebhookDelivery.objects.select_related("endpoint", "event").get(pk=delivery_id)
+    # Numbered across rounds: an admin's "retry" starts a new round but keeps the earlier log.
+    return delivery, WebhookAttempt.objects.filter(delivery=delivery).count() + 1
 
 
 def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
@@ -171,9 +184,9 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str]:
         return None, str(getattr(exc, "reason", exc))[:300]
 
 
-def attempt(delivery_id: int) -> str:
+def attempt(delivery_id: int, due: datetime | None = None) -> str:
     """One POST of one delivery, recorded. Returns 'delivered', 'retry', 'failed' or 'skipped'."""
-    claimed = _claim_attempt(delivery_id)
+    claimed = _claim_attempt(delivery_id, due)
     if claimed is None:
         return "skipped"
     delivery, number = claimed
@@ -188,11 +201,13 @@ def attempt(delivery_id: int) -> str:
     )
     gave_up = not ok and delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS
     outcome = "delivered" if ok else ("failed" if gave_up else "retry")
-    fields = {"last_status_code": status_code, "last_error": error}
+    fields = {"last_status_code": status_code, "last_error": error, "next_attempt_at": None}
     if ok:
         fields.update(status=WebhookDelivery.Status.DELIVERED, delivered_at=timezone.now())
     elif gave_up:
         fields.update(status=WebhookDelivery.Status.FAILED)
+    else:  # the task sends itself again with this countdown; if that is lost, the sweeper sends it
+        fields.update(next_attempt_at=timezone.now() + timedelta(seconds=backoff_seconds(delivery.attempts)))
     WebhookDelivery.objects.filter(pk=delivery.pk).update(**fields)
     return outcome
 
@@ -204,7 +219,27 @@ def backoff_seconds(attempt_number: int) -> float:
 
 def delivery_retry(*, delivery: WebhookDelivery) -> None:
     """An admin asks for a failed (or stuck pending) delivery to be tried again."""
+    now = timezone.now()
     WebhookDelivery.objects.filter(pk=delivery.pk).exclude(status=WebhookDelivery.Status.DELIVERED).update(
-        status=WebhookDelivery.Status.PENDING, attempts=0
+        status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=now
     )
-    transaction.on_commit(lambda: _send_tasks([delivery.pk]))
+    transaction.on_commit(lambda: _send_tasks([delivery.pk], now), robust=True)
+
+
+def deliveries_sweep() -> list[int]:
+    """Send again every pending delivery overdue by STALE_SECONDS (its task lost with the broker or a worker).
+
+    Each is claimed with a conditional UPDATE on the due time it was seen with: its new due time is now, so it is
+    still due for the task, and not overdue again for another STALE_SECONDS. Touches nothing but deliveries."""
+    now = timezone.now()
+    overdue = WebhookDelivery.objects.filter(
+        status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now - timedelta(seconds=settings.STALE_SECONDS)
+    )
+    sent = []
+    for delivery_id, seen in overdue.values_list("pk", "next_attempt_at")[:500]:
+        if WebhookDelivery.objects.filter(pk=delivery_id, status="pending", next_attempt_at=seen).update(
+            next_attempt_at=now
+        ):
+            _send_tasks([delivery_id], now)
+            sent.append(delivery_id)
+    return sent

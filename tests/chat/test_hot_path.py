@@ -7,7 +7,7 @@ import uuid
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from django.db import DatabaseError, connection
+from django.db import connection
 
 from chat import broadcast, services
 from chat.models import Conversation, Message
@@ -116,13 +116,27 @@ async def test_what_it_cannot_decide_it_leaves_to_the_full_path(customer, other_
     assert fresh.last_staff_seq == last.staff_seq, "refused sends took no number"
 
 
-async def test_a_broken_loop_connection_is_dropped_not_reused(customer, alice):
+async def test_a_broken_loop_connection_costs_no_message(customer, alice):
+    """PostgreSQL restarts (or a proxy cuts the loop's connections): the next message is stored all the same, on a
+    fresh connection, exactly once."""
     conversation = await open_conversation(customer, alice)
     assert (await store(customer, conversation.pk)).created
     await database_sync_to_async(_terminate_loop_connections)()  # as when PostgreSQL restarts
-    with pytest.raises(DatabaseError):
-        await store(customer, conversation.pk)
-    assert (await store(customer, conversation.pk)).created  # a fresh connection
+    posted = await store(customer, conversation.pk, body="after the restart")
+    assert posted.created
+    assert await Message.objects.filter(conversation_id=conversation.pk, body="after the restart").acount() == 1
+    await asyncdb.close_all()
+
+
+async def test_an_idle_loop_connection_is_checked_before_use(customer, alice, monkeypatch):
+    monkeypatch.setattr(asyncdb, "CHECK_AFTER_IDLE_SECONDS", 3600)  # not yet idle: no check, just store
+    conversation = await open_conversation(customer, alice)
+    assert (await store(customer, conversation.pk)).created
+    await database_sync_to_async(_terminate_loop_connections)()
+    monkeypatch.setattr(asyncdb, "CHECK_AFTER_IDLE_SECONDS", -1)  # every connection counts as idle: pinged first
+    assert (await store(customer, conversation.pk)).created
+    stats = (await asyncdb._pool()).get_stats()
+    assert stats.get("connections_lost", 0) >= 1, f"the check found the dead connection before the statement: {stats}"
     await asyncdb.close_all()
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from helpdesk.env import ConfigError, database_from_url, envbool, envint, envsecret
+from helpdesk.env import ConfigError, database_from_url, envbool, envint, envsecret, redis_namespace
 
 
 def test_envbool_reads_words(monkeypatch):
@@ -43,3 +43,23 @@ def test_database_url_is_parsed():
 def test_database_url_refuses_other_engines():
     with pytest.raises(ConfigError, match="scheme"):
         database_from_url("mysql://root@localhost/x")
+
+
+def test_redis_names_differ_by_database_number_and_instance():
+    names = {
+        redis_namespace("redis://cache.internal:6379/11"),
+        redis_namespace("redis://cache.internal:6379/12"),
+        redis_namespace("redis://cache.internal:6379/12", "staging"),
+        redis_namespace("redis://cache.internal:6379/12", "production"),
+    }
+    assert len(names) == 4
+    assert redis_namespace("redis://h:6379/11") == "helpdesk.db11"
+    assert redis_namespace("redis://h:6379", "staging") == "helpdesk.db0.staging"
+    assert redis_namespace("redis://h:6379/1?db=3") == "helpdesk.db3"  # as redis-py reads it: the query wins
+    assert redis_namespace("") == "helpdesk.db0"
+
+
+@pytest.mark.parametrize("name", ["Staging", "a.b", "with space", "-lead", "x" * 41, "ü"])
+def test_an_instance_name_that_redis_names_cannot_carry_is_refused(name):
+    with pytest.raises(ConfigError, match="HELPDESK_INSTANCE"):
+        redis_namespace("redis://h/0", name)

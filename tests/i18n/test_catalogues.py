@@ -11,6 +11,7 @@ from tests.i18n.catalogues import DOMAINS, LANGUAGES, TRANSLATED, entries
 CUSTOMER_AND_CONSOLE = (
     "templates/chat/",
     "templates/accounts/",
+    "accounts/",  # sign-in, second step, enrolment and sessions messages
     "templates/base.html",
     "chat/cards.py",
     "chat/errors.py",  # refusals on both sockets and the survey answer
@@ -31,6 +32,10 @@ CUSTOMER_AND_CONSOLE = (
     "recovery/templates/",
     "templates/supervisor/transcript.html",
     "templates/tickets/",
+    # a refusal at the door (a NUL character, broken text) reaches the widget's customer too
+    "helpdesk/middleware.py",
+    "helpdesk/errors.py",
+    "templates/error.html",
 )
 PLACEHOLDER = re.compile(r"\{\w+\}|%\(\w+\)[sd]")
 # Each language's script: a translation with none of it is English left in by mistake.

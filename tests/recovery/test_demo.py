@@ -13,7 +13,7 @@ from tests.support.chains import start_anvil
 
 @pytest.mark.chain
 @pytest.mark.django_db
-def test_the_demo_chains_hold_a_wrong_network_and_a_credited_deposit(tmp_path, settings):
+def test_the_demo_chains_hold_a_wrong_network_a_credited_deposit_and_a_poisoning(tmp_path, settings):
     require("anvil")
     nodes = [start_anvil(1), start_anvil(56)]
     try:
@@ -33,7 +33,11 @@ def test_the_demo_chains_hold_a_wrong_network_and_a_credited_deposit(tmp_path, s
     finally:
         for node in nodes:
             node.stop()
-    assert verdicts == {"wrong_network": "wrong_network_recoverable", "credited": "credited_network"}
+    assert verdicts == {
+        "wrong_network": "wrong_network_recoverable",
+        "credited": "credited_network",
+        "poisoning": "address_poisoning",
+    }
 
 
 @pytest.mark.django_db

@@ -219,3 +219,47 @@ def test_an_unknown_expected_chain_is_refused(chains_file):
 
     with pytest.raises(CommandError, match="no chain 'tron'"):
         lookup_tx("0x" + "ab" * 32, "--expected-chain", "tron")
+
+
+def lookalike(address: str, match: int = 4) -> str:
+    """Another address with the same first and last `match` hex characters: no key needed to send to it."""
+    middle = os.urandom(20).hex()[match : 40 - match]
+    return Web3.to_checksum_address("0x" + address[2 : 2 + match] + middle + address[-match:])
+
+
+def test_address_poisoning_of_a_deposit_address(local_chains, customer, deposit):
+    poisoned = lookalike(deposit)
+    tx = token_transfer(local_chains.nodes["ethereum"], local_chains.usdt, poisoned, 500 * 10**6)
+    result = lookup_tx(tx, "--customer", customer.external_id)
+    assert result["verdict"] == "address_poisoning"
+    assert on(result, "ethereum")["to"] == poisoned.lower()
+    assert deposit.lower() in result["explanation"] and "address poisoning" in result["explanation"]
+    assert "cannot be reversed" in result["explanation"]
+
+
+def test_a_lookalike_of_an_earlier_withdrawal_destination_that_holds_code_is_still_poisoning(
+    local_chains, customer, deposit
+):
+    from django.utils import timezone
+
+    mine = fresh_address()
+    tickets_services.activity_upsert(
+        customer=customer, external_id="wd-1", kind="withdrawal", asset="ETH", network="bsc", amount="1",
+        status="completed", occurred_at=timezone.now(), destination_address=mine,
+    )  # fmt: skip
+    node = local_chains.nodes["bsc"]
+    poisoned = lookalike(mine)
+    node.rpc("anvil_setCode", [poisoned, "0x00"])  # a contract deployed at the look-alike
+    tx = native_transfer(node, poisoned, 10**17)
+    result = lookup_tx(tx, "--customer", customer.external_id)
+    assert result["verdict"] == "address_poisoning"
+    assert on(result, "bsc")["to_is_contract"] is True
+    assert mine.lower() in result["explanation"]
+
+
+def test_a_partial_lookalike_is_just_another_address(local_chains, customer, deposit):
+    near = Web3.to_checksum_address(
+        "0x" + deposit[2:6] + os.urandom(16).hex() + ("0000" if deposit[-4:] != "0000" else "1111")
+    )
+    tx = native_transfer(local_chains.nodes["bsc"], near, 10**17)
+    assert lookup_tx(tx, "--customer", customer.external_id)["verdict"] == "not_our_address"

@@ -4,7 +4,7 @@ import pytest
 
 from recovery.chains import Chain, Registry
 from recovery.txid import parse_txid
-from recovery.verdicts import ChainAnswer, classify, explain
+from recovery.verdicts import ChainAnswer, Known, classify, explain
 
 H = "0x" + "ab" * 32
 
@@ -65,3 +65,37 @@ def test_the_customers_chain_wins_when_a_hash_is_on_two_chains():
     answers = [found("eth"), found("bsc", to_customer_chain="eth")]
     decision = classify(parse_txid(H), answers, REGISTRY)
     assert decision.finding.chain == "bsc" and decision.verdict == "wrong_network_recoverable"
+
+
+MINE = "0x9f3c" + "11" * 16 + "a7e2"
+LOOKALIKE = "0x9F3C" + "22" * 16 + "A7E2"  # the same four characters at each end, any case
+
+
+@pytest.mark.parametrize(
+    ("answer", "verdict"),
+    [
+        (found("eth", to_address=LOOKALIKE.lower()), "address_poisoning"),
+        (found("eth", to_address=LOOKALIKE.lower(), to_is_contract=True), "address_poisoning"),  # code or not
+        (found("eth", to_address="0x9f3c" + "22" * 16 + "a7e3"), "not_our_address"),  # the last character differs
+        (found("eth", to_address="0x9f3d" + "22" * 16 + "a7e2"), "not_our_address"),  # the first differs
+        (found("eth", to_address=MINE), "not_our_address"),  # their own address is no look-alike
+        (found("eth", to_address=LOOKALIKE.lower(), tx_success=False), "failed_transaction"),  # nothing moved
+        (found("eth", to_address=LOOKALIKE.lower(), block_number=None, tx_success=None), "pending"),
+    ],
+)
+def test_a_lookalike_of_the_customers_own_address_is_address_poisoning(answer, verdict):
+    parsed = parse_txid(H)
+    decision = classify(parsed, [answer], REGISTRY, Known(addresses=(MINE,), match=4))
+    assert decision.verdict == verdict
+    if verdict == "address_poisoning":
+        assert decision.imitated == MINE
+        explanation, next_steps = explain(decision, parsed, [answer], REGISTRY)
+        assert MINE in explanation and LOOKALIKE.lower() in explanation
+        assert "cannot be reversed" in next_steps and "every character" in next_steps
+
+
+def test_the_match_length_is_a_setting():
+    parsed = parse_txid(H)
+    near = found("eth", to_address="0x9f3c" + "22" * 16 + "b7e2")  # three characters match at the end, not four
+    assert classify(parsed, [near], REGISTRY, Known((MINE,), match=4)).verdict == "not_our_address"
+    assert classify(parsed, [near], REGISTRY, Known((MINE,), match=3)).verdict == "address_poisoning"

@@ -13,7 +13,7 @@ from kombu import Connection
 
 from tests.conftest import require
 from tests.reliability.harness import Process
-from tests.support.servers import _wait_for_worker, child_env_for_test_db
+from tests.support.servers import _wait_for_worker, child_env_for_test_db, wait_until
 
 VISIBILITY_TIMEOUT = 5
 
@@ -27,15 +27,6 @@ def start_worker() -> Process:
     return Process(args, env, "worker-kill").start()
 
 
-def wait_until(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_task_killed_with_its_worker_is_redelivered_and_completes_exactly_once():
     require("redis", "postgres")
@@ -47,7 +38,7 @@ def test_a_task_killed_with_its_worker_is_redelivered_and_completes_exactly_once
     second = None
     try:
         _wait_for_worker(app, first.proc)
-        options = {"visibility_timeout": VISIBILITY_TIMEOUT}
+        options = {**settings.CELERY_BROKER_TRANSPORT_OPTIONS, "visibility_timeout": VISIBILITY_TIMEOUT}
         with Connection(settings.CELERY_BROKER_URL, transport_options=options) as conn:
             app.send_task(
                 "tests.reliability.slow_tasks.slow_lookup",

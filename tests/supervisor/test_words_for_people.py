@@ -27,7 +27,11 @@ SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 DOTTED_KEY = re.compile(r"\b(?:chat|ticket|recovery|pnl|survey)\.[a-z_]+\b")
 LONG_DECIMALS = re.compile(r"\d[.,]\d{9,}")
 NUMBER = re.compile(r"(?<![\w#.,\u00a0\u202f])\d[\d.,\u00a0\u202f]*(?![\w])")
-ASSET_AFTER = re.compile(r"^[\s\u00a0]*[A-Z]{2,}\b")
+# A number that says how many of something is followed by what it counts: "250 USDT", "2 replies", "3 дня".
+# An id-only mention puts the number after the thing instead ("chat 87", "message_id: 686").
+COUNTED = re.compile(r"^[\s\u00a0]*[^\W\d_]")
+ID_NOUNS = "chat|conversation|message|lookup|walkthrough|case|ticket|position"
+ID_AFTER_NOUN = re.compile(rf"\b(?:{ID_NOUNS})s?\s*:?\s*\d+(?![\d.,]*\s*[^\W\d_])", re.I)  # not "…: 14 USDT"
 # A case or ticket is named by its number, as people say it: "#12", "№12", "رقم 12".
 NUMBERED = ("#", "№", "رقم ")
 SENTENCE = re.compile(r'<(?:div|span) class="(?:entry-text|tk-sentence)"[^>]*>(.*?)</(?:div|span)>', re.S)
@@ -37,10 +41,11 @@ def problems(text: str) -> list[str]:
     """What a person should never have to decode in a sentence meant for them."""
     found = [f"raw key {m}" for m in SNAKE.findall(text) + DOTTED_KEY.findall(text)]
     found += [f"more than 8 decimals: {m}" for m in LONG_DECIMALS.findall(text)]
+    found += [f"named by its id: {m}" for m in ID_AFTER_NOUN.findall(text)]
     for match in NUMBER.finditer(text):
         if text[: match.start()].endswith(NUMBERED):
             continue
-        if not ASSET_AFTER.match(text[match.end() :]):  # an amount says its asset; anything else is an id
+        if not COUNTED.match(text[match.end() :]):  # an amount says its asset, a count what it counts
             found.append(f"a bare number {match.group()!r}")
     return found
 

@@ -27,7 +27,9 @@ def asgi_server_thread():
     from helpdesk.asgi import application
 
     port = free_port()
-    config = uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(
+        application, host="127.0.0.1", port=port, log_level="warning", lifespan="off", proxy_headers=False
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
     thread.start()
@@ -64,7 +66,8 @@ def celery_worker(queue: str | None = None, extra_env: dict | None = None):
 
     env = child_env_for_test_db()
     env.update(extra_env or {})
-    queue = queue or env.get("HELPDESK_CELERY_QUEUE", "helpdesk")
+    # Without -Q the worker takes its own settings' queue: the one this deployment's tasks are sent to.
+    queues = ["-Q", queue] if queue else []
     log = open(ROOT / "test-artifacts" / f"worker-{os.getpid()}-{time.time_ns()}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [
@@ -76,8 +79,7 @@ def celery_worker(queue: str | None = None, extra_env: dict | None = None):
             "worker",
             "--pool",
             "solo",
-            "-Q",
-            queue,
+            *queues,
             "--loglevel",
             "INFO",
             "--without-gossip",
@@ -116,3 +118,13 @@ def _wait_for_worker(app, proc, timeout: float = 30) -> None:
         except Exception:
             continue
     raise RuntimeError("the Celery worker did not answer a ping in time")
+
+
+def wait_until(predicate, timeout: float, every: float = 0.1) -> bool:
+    """Poll `predicate` until it holds or `timeout` seconds pass; its last answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(every)
+    return predicate()

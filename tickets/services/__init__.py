@@ -6,7 +6,7 @@ the exchange's webhooks only after the commit. Nothing here runs on a timer: a t
 """
 
 from tickets.services.customers import activity_upsert, customer_upsert, deposit_address_upsert
-from tickets.services.errors import TicketError
+from tickets.services.errors import Conflict, TicketError
 from tickets.services.integration import (
     API_KEY_PREFIX,
     api_key_create,
@@ -40,6 +40,7 @@ from tickets.services.timeline import actor_role_of, event_record
 __all__ = [
     "API_KEY_PREFIX",
     "UNSET",
+    "Conflict",
     "TicketError",
     "activity_upsert",
     "actor_role_of",

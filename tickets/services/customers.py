@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from tickets.models import AccountActivity, Customer, DepositAddress
+from tickets.services.errors import Conflict
 
 CUSTOMER_FIELDS = ("name", "email", "locale", "vip")
 
@@ -13,7 +14,11 @@ def customer_upsert(*, external_id: str, **fields) -> Customer:
     external_id = str(external_id).strip()
     if not external_id:
         raise ValueError("a customer needs the exchange's user id")
-    values = {key: str(fields[key])[:200] for key in CUSTOMER_FIELDS if fields.get(key) not in (None, "")}
+    values = {
+        key: str(fields[key])[: Customer._meta.get_field(key).max_length]  # cut to the column, whatever the caller
+        for key in CUSTOMER_FIELDS
+        if fields.get(key) not in (None, "")
+    }
     customer, created = Customer.objects.get_or_create(external_id=external_id, defaults=values)
     changed = {key: value for key, value in values.items() if getattr(customer, key) != value}
     if not created and changed:
@@ -34,7 +39,7 @@ def deposit_address_upsert(*, customer: Customer, chain: str, address: str, memo
         chain=chain, address=address, memo=memo, defaults={"customer": customer}
     )
     if not created and found.customer_id != customer.pk:
-        raise ValueError(f"{chain}:{address} already belongs to another customer")
+        raise Conflict(f"{chain}:{address} already belongs to another customer")
     return found
 
 
@@ -49,6 +54,7 @@ def activity_upsert(
     status: str,
     occurred_at: datetime,
     txid: str = "",
+    destination_address: str = "",
 ) -> tuple[AccountActivity, bool]:
     """Store a deposit or withdrawal, idempotent by the exchange's id: a repeat refreshes status and TXID."""
     external_id = str(external_id).strip()
@@ -69,9 +75,15 @@ def activity_upsert(
         "status": status.strip()[:32],
         "occurred_at": occurred_at,
         "txid": (txid or "").strip()[:128],
+        "destination_address": _address((destination_address or "").strip()[:128]),
     }
     found = AccountActivity.objects.filter(external_id=external_id).first()
     if found is not None and found.customer_id != customer.pk:
-        raise ValueError(f"activity {external_id} belongs to another customer")
+        raise Conflict(f"activity {external_id} belongs to another customer")
     activity, created = AccountActivity.objects.update_or_create(external_id=external_id, defaults=values)
     return activity, created
+
+
+def _address(address: str) -> str:
+    """EVM addresses are stored lower-case (as deposit addresses are): comparisons never trip on the checksum case."""
+    return address.lower() if address.startswith("0x") else address

@@ -20,3 +20,4 @@ class Command(BaseCommand):
         txids = seed_chains(ethereum_url=options["ethereum"], bsc_url=options["bsc"], out=Path(options["out"]))
         self.stdout.write(f"Demo chains ready. demo-alice's USDT sent on the wrong network: {txids['wrong_network']}")
         self.stdout.write(f"                   a normal deposit on the right network:      {txids['credited']}")
+        self.stdout.write(f"                   sent to a look-alike of her address:        {txids['poisoning']}")

@@ -82,6 +82,7 @@ export function setMode(pane, wanted) {
 
 function sendFrom(pane) {
   const body = pane.input.value.trim();
+  if (pane.files?.chosen()) return sendWithFiles(pane, body); // ./files.js
   if (!body) return;
   const kind = mode(pane);
   const item = shared.socket.send({ conversation: pane.id, body, kind });
@@ -90,6 +91,12 @@ function sendFrom(pane) {
   saveDraft(pane);
   if (kind === "text") typing(pane, false);
   else setMode(pane, "text"); // a note is a one-off: the next words go to the customer, as the hint says
+}
+
+function sendWithFiles(pane, body) {
+  pane.files.send(body, mode(pane)); // a reply or a note; uploaded first, then sent
+  pane.input.value = "";
+  saveDraft(pane);
 }
 
 function typing(pane, active) {

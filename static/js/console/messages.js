@@ -1,4 +1,5 @@
 // Messages in a chat pane: bubbles, cards, the agent's own sends waiting for their ack, and "Seen".
+import { refreshWithSession, renderAttachments } from "../attachments.js";
 import { applyCardUpdate, renderBlocks, renderCard, settleSteps } from "../cards.js";
 import { t as _ } from "../i18n.js";
 import { clock, el, postAnswer } from "./kit.js";
@@ -93,6 +94,9 @@ export function renderMessage(pane, frame) {
   if (frame.customer_seq) li.dataset.customerSeq = frame.customer_seq;
   fillBody(li, frame, frame);
   if (frame.customer_view) viewToggle(pane, li, frame);
+  if (frame.attachments?.length) {
+    li.insertBefore(renderAttachments(frame.attachments, { refresh: refreshWithSession }), li.querySelector(".msg-status"));
+  }
   pane.list.appendChild(li);
   if (frame.payload) settleSteps(pane.list, li.querySelector(".card-message"), frame.payload);
   if (frame.client_msg_id) pendingItem(pane, frame.client_msg_id)?.remove();
@@ -106,6 +110,7 @@ export function renderPending(pane, item) {
   li.dataset.clientId = item.frame.client_msg_id;
   const status = li.querySelector(".msg-status");
   status.textContent = _("Waiting to send");
+  if (item.frame.attachments?.length) status.before(el("p", "att-count", _("Files: {n}", { n: item.frame.attachments.length })));
   pane.pendingList.appendChild(li);
   scrollDown(pane);
 }

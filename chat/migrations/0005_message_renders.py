@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('chat', '0003_conversation_newest_index'),
+        ('chat', '0004_attachments'),
     ]
 
     operations = [
