@@ -11,3 +11,5 @@ class ChatConfig(AppConfig):
         from tickets.extensions import ticket_part_register
 
         ticket_part_register(PART)
+        # How this app's timeline events read (tickets/timeline_words.py).
+        from chat import timeline_words  # noqa: F401

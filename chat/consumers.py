@@ -20,7 +20,7 @@ from django.db import DatabaseError
 from accounts.services import sessions as staff_sessions
 from chat import access, broadcast, customer_presence, errors, replies, selectors, services, waiting
 from chat.attachments import sending as attachment_sending
-from chat.frames import Audience, error_frame, message_frame
+from chat.frames import Audience, error_frame, for_reader, message_frame
 from chat.services import ChatError
 from common.errors import Refusal
 
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 QUEUE_MAX_OFFSET = 1_000_000
+SEEN_EVERY_S = 15  # at most one "still here" write per agent socket (heartbeats come every 20 s)
 
 
 def db(func):
@@ -140,6 +141,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     audience = Audience.CUSTOMER
     handlers: dict[str, str] = {}
+    language: str | None = None  # staff read the helpdesk's cards and lines in their console's language
 
     async def dispatch(self, message):
         """Channels closes stale database connections (a thread hop) before every event; our database calls go
@@ -226,7 +228,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         staff = self.audience == Audience.STAFF
         messages = await db(selectors.messages_after)(conversation_id, after_seq, staff=staff)
         for message in messages:
-            await self.send_json(message_frame(message, self.audience))
+            await self.send_json(message_frame(message, self.audience, self.language))
         last = messages[-1] if messages else None
         last_seq = (last.staff_seq if staff else last.seq) if last else after_seq
         self.delivered[conversation_id] = max(self.delivered.get(conversation_id, 0), last_seq)
@@ -478,6 +480,7 @@ class AgentConsumer(ChatConsumer):
             return
         self.session_ends_at = staff_sessions.expires_at(staff_session).timestamp()
         await super().connect()
+        self.seen_at = time.monotonic()  # agent_welcome records it
         await self.join(staff_sessions.session_group(staff_session.pk))
         await self.join(broadcast.AGENTS)
         await self.join(broadcast.agent_group(self.user.pk))
@@ -607,7 +610,18 @@ class AgentConsumer(ChatConsumer):
 
     async def on_ping(self, frame):
         await self.heal()
+        if time.monotonic() - self.seen_at >= SEEN_EVERY_S:  # a console still open reads as here, not offline
+            self.seen_at = time.monotonic()
+            await db(access.agent_seen)(self.user)
         await self.send_json({"type": "pong"})
+
+    async def chat_message(self, event):
+        if event.get("renders"):  # a card or line of the helpdesk's: in this reader's language
+            event = {**event, "frame": for_reader(event["frame"], event["renders"], self.language)}
+        await super().chat_message(event)
+
+    async def chat_frame(self, event):
+        await self.send_json(for_reader(event["frame"], event.get("renders"), self.language))
 
     async def chat_conversation(self, event):
         frame = event["frame"]

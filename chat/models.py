@@ -99,6 +99,9 @@ class Message(models.Model):
     author_name = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     payload = models.JSONField(null=True, blank=True)
+    # A card or line the helpdesk wrote is stored as the customer reads it (body, payload), and here as it reads in
+    # each other language staff may read, {lang: {"body": …, "payload": …}}: staff frames carry their reader's.
+    renders = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -7,7 +7,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import Presence, User
+from accounts.models import Presence, Role, User
 from chat.models import Conversation, Message, ReadState
 from tickets.models import Customer, Ticket
 
@@ -192,10 +192,17 @@ def least_loaded_online_agent() -> User | None:
 
 
 def agents_for_transfer(exclude: User | None = None) -> list[dict]:
-    qs = User.objects.filter(is_active=True).order_by("name", "email")
+    """Who a chat can be handed to, as they are now: online, away or offline (no console heard from), and how many
+    chats each holds. One query; read when the dialog opens, never at page load."""
+    qs = (
+        User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR, Role.ADMIN])
+        .annotate(chats=Count("conversations", filter=Q(conversations__status=Conversation.Status.ACTIVE)))
+        .order_by("name", "email")
+    )
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
-    return [{"id": u.pk, "name": u.display_name, "presence": u.presence} for u in qs]
+    now = timezone.now()
+    return [{"id": u.pk, "name": u.display_name, "presence": u.presence_now(now), "chats": u.chats} for u in qs]
 
 
 def conversations_of_ticket(ticket: Ticket) -> list[Conversation]:

@@ -71,7 +71,7 @@ class _Numbered:
 
 MESSAGE_COLUMNS = (
     "conversation_id, seq, staff_seq, client_msg_id, kind, author_role, author_id, author_name, body, payload, "
-    "created_at"
+    "renders, created_at"
 )
 
 
@@ -125,6 +125,7 @@ def _prepare(
     body: str,
     client_msg_id: uuid.UUID | None = None,
     payload: dict | None = None,
+    renders: dict | None = None,
     guard: dict | None = None,
 ) -> _Prepared:
     public = kind != Message.Kind.NOTE
@@ -146,6 +147,7 @@ def _prepare(
         "author_name": author_name,
         "body": body,
         "payload": payload,
+        "renders": renders or None,
         "created_at": now,
     }
     return _Prepared(update, public, row, author)
@@ -157,17 +159,18 @@ def _store_statement(prepared: _Prepared) -> tuple[str, list]:
     update_sql, update_params = prepared.update
     row = prepared.row
     payload = json.dumps(row["payload"]) if row["payload"] is not None else None
+    renders = json.dumps(row["renders"]) if row["renders"] is not None else None
     sql = (
         f"WITH n AS ({update_sql}), "  # noqa: S608 - table names from the models, values as parameters
         f"m AS (INSERT INTO {Message._meta.db_table} ({MESSAGE_COLUMNS}) "
         # Typed placeholders: on a server-side prepared statement an untyped NULL would be read as text.
         "SELECT n.id, CASE WHEN %s::boolean THEN n.last_seq END, n.last_staff_seq, %s::uuid, %s, %s, %s::bigint, "
-        "%s, %s, %s::jsonb, %s::timestamptz "
+        "%s, %s, %s::jsonb, %s::jsonb, %s::timestamptz "
         "FROM n RETURNING id) "
         "SELECT m.id, n.last_seq, n.last_staff_seq, n.customer_id, n.status FROM m, n"
     )
     params = [*update_params, prepared.public, row["client_msg_id"], row["kind"], row["author_role"]]
-    params += [row["author_id"], row["author_name"], row["body"], payload, row["created_at"]]
+    params += [row["author_id"], row["author_name"], row["body"], payload, renders, row["created_at"]]
     return sql, params
 
 
@@ -360,9 +363,15 @@ def agent_message_post(
 
 
 def system_message_post(
-    *, conversation_id: int, body: str, payload: dict | None = None, kind: str = Message.Kind.SYSTEM
+    *,
+    conversation_id: int,
+    body: str,
+    payload: dict | None = None,
+    kind: str = Message.Kind.SYSTEM,
+    renders: dict | None = None,
 ) -> Message:
-    """A message from the helpdesk itself (joins, walkthrough cards). Customers see it."""
+    """A message from the helpdesk itself (joins, walkthrough cards). Customers see it. `body` and `payload` are
+    as the customer reads them; `renders` the same in each other language staff may read (chat.cards.posted)."""
     with _one_statement():
         stored = _store(
             conversation_id,
@@ -372,6 +381,7 @@ def system_message_post(
             author_name="Helpdesk",
             body=body,
             payload=payload,
+            renders=renders,
         )
     if stored is None:
         raise ChatError("not_found", "no such conversation")
@@ -453,7 +463,8 @@ def conversation_accept(*, agent: User, conversation_id: int) -> Conversation:
             data={"agent": agent.display_name, "agent_id": agent.pk},
         )
         tickets_services.ticket_assign_if_unassigned(ticket=conversation.ticket, agent=agent)
-        system_message_post(conversation_id=conversation.pk, body=cards.joined_line(conversation, agent.display_name))
+        name = agent.display_name
+        system_message_post(conversation_id=conversation.pk, **cards.posted(conversation, lambda: cards.joined(name)))
         _after_assignment_change(conversation)
     return conversation
 
@@ -515,6 +526,7 @@ def _reassign_locked(conversation: Conversation, *, to: User, by: User, kind: st
             "note": note,
         },
     )
+    tickets_services.ticket_follow_chat(ticket=conversation.ticket, previous=previous, to=to, actor=by)
     if note:
         label = "Hand-off note" if kind == "chat.transferred" else "Reassigned by a supervisor"
         _append(
@@ -531,7 +543,7 @@ def _reassign_locked(conversation: Conversation, *, to: User, by: User, kind: st
         author_role=Message.AuthorRole.SYSTEM,
         author=None,
         author_name="Helpdesk",
-        body=cards.joined_line(conversation, to.display_name),
+        **cards.posted(conversation, lambda: cards.joined(to.display_name)),
     )
     previous_id = previous.pk if previous else None
     transaction.on_commit(lambda: broadcast.assignment_changed(conversation.pk, previous_id))
@@ -566,8 +578,7 @@ def conversation_end(
             author_role=Message.AuthorRole.SYSTEM,
             author=None,
             author_name="Helpdesk",
-            body=cards.ended_line(conversation, who),
-            payload={"type": "ended", "by": by_role},
+            **cards.posted(conversation, lambda: cards.ended(who, by_role)),
         )
         tickets_services.event_record(
             ticket=conversation.ticket,
@@ -576,15 +587,13 @@ def conversation_end(
             actor_role=by_role,
             conversation_id=conversation.pk,
         )
-        survey = cards.survey_card(conversation)
         _append(
             conversation,
             kind=Message.Kind.CARD,
             author_role=Message.AuthorRole.SYSTEM,
             author=None,
             author_name="Helpdesk",
-            body=survey["title"],
-            payload=survey,
+            **cards.posted(conversation, lambda: cards.survey(conversation)),
         )
         was_waiting_queue = conversation.assignee_id is None
         transaction.on_commit(lambda: broadcast.conversation_changed(conversation.pk))

@@ -4,6 +4,7 @@ from chat import views
 
 urlpatterns = [
     path("console/", views.console, name="console"),
+    path("console/agents/", views.console_agents, name="console_agents"),
     path("widget/frame/", views.widget_frame, name="widget_frame"),
     path("demo/exchange/", views.demo_exchange, name="demo_exchange"),
     path("demo/token", views.demo_token, name="demo_token"),

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from accounts.access import staff_required
 from chat import errors, selectors, services
+from chat.console_modules import console_modules
 from chat.widget_api import Refused, WidgetEndpoint, WidgetTokenAuthentication
 
 DEMO_TOKEN_TTL = 60 * 60
@@ -24,9 +25,17 @@ def console(request):
         "chat/console.html",
         {
             "nav": "console",
-            "agents": selectors.agents_for_transfer(exclude=request.user),
+            # Modules of apps above chat that plug into the console's hooks (chat/console_modules.py).
+            "console_modules": console_modules(),
         },
     )
+
+
+@never_cache
+@staff_required
+def console_agents(request):
+    """The transfer dialog's list, read when it opens: everyone's state and load as they are now."""
+    return JsonResponse({"agents": selectors.agents_for_transfer(exclude=request.user)})
 
 
 def _widget_policy() -> dict:

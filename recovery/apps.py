@@ -18,6 +18,12 @@ class RecoveryConfig(AppConfig):
 
         signals.lookup_finished.connect(walkthrough.lookup_finished, dispatch_uid="recovery.walkthrough.lookup")
         signals.case_changed.connect(walkthrough.case_changed, dispatch_uid="recovery.walkthrough.case")
+        # How recovery's timeline events read (tickets/timeline_words.py).
+        # The console's case links (chat imports no app above it).
+        from chat.console_modules import console_module_register
+        from recovery import timeline_words  # noqa: F401
+
+        console_module_register("recovery/console-cases.js")
 
 
 def check_chains_file(app_configs=None, **kwargs) -> list:

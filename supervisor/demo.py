@@ -137,7 +137,9 @@ COMMENTS = {
 }
 
 
-def seed(stdout) -> None:
+def seed(stdout, *, stories=lambda agents: []) -> None:
+    """The demo's history; `stories(agents)` makes more past chats (their ids) to lay out among them: the wiring
+    passes the ones that span apps supervisor may not import (pnl; helpdesk/demo_stories.py)."""
     if Conversation.objects.filter(customer__external_id__startswith=PREFIX).exists():
         stdout.write("Supervision demo: history already there.")
         return
@@ -158,6 +160,9 @@ def seed(stdout) -> None:
         started = started.replace(hour=rng.choice([7, 9, 10, 11, 13, 14, 15, 16, 18, 20, 21, 23]))
         conversation_id = _ended_chat(customer, language, script, agents, supervisor, rng, n)
         _backdate(conversation_id, min(started, now - timedelta(hours=2)), rng)
+        count += 1
+    for days_ago, conversation_id in enumerate(stories(agents), start=1):
+        _backdate(conversation_id, now - timedelta(days=days_ago, hours=3), rng)
         count += 1
     _live_chats(agents[0])
     stdout.write(f"Supervision demo: {count} past conversations in six languages and 2 live chats.")

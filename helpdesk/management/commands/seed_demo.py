@@ -3,16 +3,26 @@
 Every app's seeder is named here, in the order the data depends on (staff, then customers and tickets, then the
 rest): a seeder that goes missing is an ImportError, never a silent skip."""
 
+from functools import partial
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from helpdesk import demo_stories
 from pnl import demo as pnl_demo
 from recovery import demo as recovery_demo
 from supervisor import demo as supervisor_demo
 from tickets import demo as tickets_demo
 
-SEEDERS = [accounts_demo.seed, tickets_demo.seed, recovery_demo.seed, pnl_demo.seed, supervisor_demo.seed]
+SEEDERS = [
+    accounts_demo.seed,
+    tickets_demo.seed,
+    recovery_demo.seed,
+    pnl_demo.seed,
+    # The history, with the two stories that span recovery and pnl (a walkthrough to a credited case, a shared P&L).
+    partial(supervisor_demo.seed, stories=demo_stories.seed),
+]
 
 
 class Command(BaseCommand):
