@@ -55,6 +55,11 @@ STAFF_DETAILS = frozenset(
         gettext_noop("only the agent holding the chat can hand it off"),
         gettext_noop("this chat is already yours"),
         gettext_noop("only the agent holding the chat can end it"),
+        # chat/screening.py: an agent's message asking the customer for a wallet or account secret
+        gettext_noop(
+            "support never asks for a seed phrase, private key, password or 2FA code, so this message was not sent; "
+            "write it without asking for one"
+        ),
     }
 )
 LISTED = CUSTOMER_DETAILS | STAFF_DETAILS
