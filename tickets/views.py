@@ -13,9 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from tickets import selectors, services
-from tickets.models import CannedReply, Ticket
+from tickets.models import CannedReply, CustomerAccess, Ticket
 
 PAGE_SIZE = 25
+What = CustomerAccess.What
 
 
 def staff_only(view):
@@ -96,6 +97,7 @@ def ticket_detail(request, ticket_id: int):
         except services.TicketError as exc:
             messages.error(request, exc.detail)
         return redirect("ticket_detail", ticket_id=ticket.pk)
+    services.customer_access(staff=request.user, customer_id=ticket.customer_id, what=What.TICKET, ticket_id=ticket.pk)
     return render(request, "tickets/detail.html", _detail_context(request, ticket))
 
 
@@ -141,6 +143,13 @@ def ticket_sidebar(request, ticket_id: int):
         except services.TicketError as exc:
             error = exc.detail
         ticket = _ticket_or_404(ticket_id)
+    services.customer_access(
+        staff=request.user,
+        customer_id=ticket.customer_id,
+        what=What.PANEL,
+        ticket_id=ticket.pk,
+        conversation_id=_int_or_none(request.GET.get("conversation")),
+    )
     context = {
         "ticket": ticket,
         "error": error,
@@ -150,6 +159,14 @@ def ticket_sidebar(request, ticket_id: int):
         "priorities": Ticket.Priority.choices,
     }
     return render(request, "tickets/_sidebar.html", context, status=400 if error else 200)
+
+
+def _int_or_none(text: str | None) -> int | None:
+    try:
+        number = int(text or "")
+    except ValueError:
+        return None
+    return number if 0 < number < 2**62 else None
 
 
 @staff_only

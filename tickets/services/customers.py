@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from tickets.models import AccountActivity, Customer, DepositAddress
 
-CUSTOMER_FIELDS = ("name", "email", "locale", "vip")
+CUSTOMER_FIELDS = ("name", "email", "phone", "locale", "vip")
 
 
 def customer_upsert(*, external_id: str, **fields) -> Customer:
