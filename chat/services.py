@@ -404,13 +404,32 @@ def _warn_if_redacted(stored: tuple[Message, _Numbered] | None, kinds: tuple[str
         secret_warning_post(conversation_id=stored[0].conversation_id, kinds=kinds)
 
 
+def _customer_language(conversation_id: int) -> str:
+    """The language the customer of this conversation reads (the chat's, else their own), as stored."""
+    found = Conversation.objects.filter(pk=conversation_id).values_list("locale", "customer__locale").first()
+    return next((code for code in found or () if code), "")
+
+
 def secret_warning_post(*, conversation_id: int, kinds: tuple[str, ...] | list[str]) -> Message:
     """The card telling a customer that support never asks for their secret and that the wallet is exposed, in the
     conversation's language. Also used by the survey comment and the walkthrough's TXID answer."""
-    found = Conversation.objects.filter(pk=conversation_id).values_list("locale", "customer__locale").first()
-    card = screening.secret_warning_card(kinds, next((code for code in found or () if code), ""))
+    card = screening.secret_warning_card(kinds, _customer_language(conversation_id))
     return system_message_post(
         conversation_id=conversation_id, body=card["title"], payload=card, kind=Message.Kind.CARD
+    )
+
+
+def lookalike_warning_post(
+    *, agent: User, conversation_id: int, host: str, client_msg_id: uuid.UUID | None = None
+) -> Posted:
+    """The agent's one-click warning about a look-alike link, sent as their reply in the customer's language. Only a
+    host that does imitate one of HELPDESK_OFFICIAL_DOMAINS is named: the words are ours, not typed."""
+    found = screening.lookalikes_in(host if isinstance(host, str) else "")
+    if not found:
+        raise ChatError("not_a_lookalike", "this link does not imitate one of our domains")
+    body = screening.lookalike_warning(found[0]["host"], found[0]["imitates"], _customer_language(conversation_id))
+    return agent_message_post(
+        agent=agent, conversation_id=conversation_id, client_msg_id=client_msg_id or uuid.uuid4(), body=body
     )
 
 

@@ -9,11 +9,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from tickets import selectors, services
-from tickets.models import CannedReply, CustomerAccess, Ticket
+from tickets.models import CannedReply, Customer, CustomerAccess, Ticket
 
 PAGE_SIZE = 25
 What = CustomerAccess.What
@@ -167,6 +168,26 @@ def _int_or_none(text: str | None) -> int | None:
     except ValueError:
         return None
     return number if 0 < number < 2**62 else None
+
+
+@staff_only
+@require_POST
+def customer_reveal(request, customer_id: int):
+    """A customer's e-mail and phone, unmasked, for the agent holding their chat or ticket (or a supervisor); each
+    reveal is recorded in the access log. Anyone else: 403, nothing recorded (docs/SECURITY.md)."""
+    customer = get_object_or_404(Customer, pk=customer_id)
+    if not (request.user.is_supervisor or selectors.handles_customer(request.user, customer.pk)):
+        detail = _("Only the agent holding this customer's chat or ticket, or a supervisor, can reveal these.")
+        return JsonResponse({"error": "not_yours", "detail": detail}, status=403)
+    services.customer_access(
+        staff=request.user,
+        customer_id=customer.pk,
+        what=What.REVEAL,
+        ref="email, phone",
+        conversation_id=_int_or_none(request.POST.get("conversation")),
+        ticket_id=_int_or_none(request.POST.get("ticket")),
+    )
+    return JsonResponse({"email": customer.email, "phone": customer.phone})
 
 
 @staff_only

@@ -4,6 +4,7 @@
 // ever inserted into the composer (via `helpdesk:insert-text`); nothing is sent from here.
 
 import { t as _ } from "./i18n.js";
+import "./reveal.js"; // the panel's "Reveal contact details" button
 
 const STYLESHEET = new URL("../css/tickets.css", import.meta.url).href;
 

@@ -1,7 +1,9 @@
 // Messages in a chat pane: bubbles, cards, the agent's own sends waiting for their ack, and "Seen".
 import { renderCard, settleSteps } from "../cards.js";
 import { t as _ } from "../i18n.js";
+import { readMarkers } from "../markers.js";
 import { clock, el, postAnswer } from "./kit.js";
+import { decorate } from "./safety.js";
 
 function bubble(kind, role, authorName, body, createdAt) {
   const li = el("li", `msg msg-${role} msg-kind-${kind}`);
@@ -26,7 +28,7 @@ export function scrollDown(pane) {
 
 export function renderMessage(pane, frame) {
   const role = frame.author?.role || "system";
-  const li = bubble(frame.kind, role, frame.author?.name, frame.kind === "card" ? "" : frame.body, frame.created_at);
+  const li = bubble(frame.kind, role, frame.author?.name, frame.kind === "card" ? "" : readMarkers(frame), frame.created_at);
   li.dataset.seq = frame.seq;
   if (frame.customer_seq) li.dataset.customerSeq = frame.customer_seq;
   if (frame.kind === "card") {
@@ -39,6 +41,7 @@ export function renderMessage(pane, frame) {
     });
     li.querySelector(".msg-body").replaceChildren(card);
   }
+  decorate(li, frame); // a removed secret, a look-alike link (console/safety.js)
   pane.list.appendChild(li);
   if (frame.payload) settleSteps(pane.list, li.querySelector(".card-message"), frame.payload);
   if (frame.client_msg_id) pendingItem(pane, frame.client_msg_id)?.remove();
