@@ -18,10 +18,11 @@ RUN useradd --create-home --uid 10001 helpdesk
 COPY . .
 COPY --from=build /app/locale /app/locale
 COPY --from=build /app/staticfiles /app/staticfiles
+# Attachments on the filesystem (HELPDESK_MEDIA_ROOT) when no bucket is configured: a volume the app may write.
+RUN mkdir -p /app/media && chown helpdesk /app/media
 USER helpdesk
 EXPOSE 8000
-# uvicorn, chosen by the benchmarks (docs/BENCHMARKS.md). It trusts X-Forwarded-* from FORWARDED_ALLOW_IPS: set it
-# to the address of the TLS proxy in front (the default "*" suits a container reachable only through that proxy).
-ENV FORWARDED_ALLOW_IPS="*"
+# uvicorn, chosen by the benchmarks (docs/BENCHMARKS.md). It believes no X-Forwarded-For itself: the application
+# does, only from the proxies in HELPDESK_TRUSTED_PROXIES (default none; helpdesk/proxy.py, docs/SECURITY.md).
 CMD ["uvicorn", "helpdesk.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--lifespan", "off", \
-     "--proxy-headers"]
+     "--no-proxy-headers"]

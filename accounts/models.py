@@ -68,3 +68,47 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_agent(self) -> bool:
         return self.is_active and self.role in {Role.AGENT, Role.SUPERVISOR, Role.ADMIN}
+
+
+class StaffSession(models.Model):
+    """One signed-in browser of a staff member: what the sessions page lists and what ends when they press End,
+    change a password or a factor, or when HELPDESK_STAFF_SESSION_HOURS have passed since `started_at`."""
+
+    class Via(models.TextChoices):
+        PASSWORD = "password", "Password"
+        PASSKEY = "passkey", "Passkey"
+        SSO = "sso", "Single sign-on"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    via = models.CharField(max_length=10, choices=Via.choices)
+    # How the second step was passed ("totp", "passkey", "recovery_code", "identity_provider"), or "" not yet.
+    second_factor = models.CharField(max_length=20, blank=True)
+    address = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "ended_at"], name="staffsession_user_open")]
+
+    def __str__(self) -> str:
+        return f"{self.user} via {self.via} since {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class SsoIdentity(models.Model):
+    """The identity provider's (issuer, subject) for a staff member: how a returning SSO sign-in finds them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sso_identities")
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_login_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="sso_identity_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} at {self.issuer}"

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import staff_upsert
+from accounts.services.sessions import staff_session_open
 from chat.models import Conversation
 from tickets.models import Customer, Ticket
 
@@ -41,9 +42,11 @@ def agent(index: int) -> User:
 def session_cookie(user: User) -> str:
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "accounts.backends.PasswordBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.save()
+    # Bench agents are agents: no second step is due (HELPDESK_MFA_REQUIRED), but every session needs its row.
+    staff_session_open(session_key=store.session_key, user=user, via="password")
     return f"sessionid={store.session_key}"
 
 

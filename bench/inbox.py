@@ -1,4 +1,5 @@
-"""Inbox: the agent queue (chat.selectors.queue_frame) and the ticket list page as open conversations grow.
+"""Inbox: the agent queue (chat.selectors.queue_frame), the waiting customers' places (chat.waiting: every waiting
+chat's position and the agents online, read once per refresh) and the ticket list page as open conversations grow.
 
 Runs in the runner process, inside one transaction that is rolled back: 100, then 1,000, then 10,000 waiting
 conversations (each with its customer and ticket) are added, and each size is measured.
@@ -12,7 +13,7 @@ from django.urls import reverse
 
 from bench import fixtures
 from bench.stats import summary
-from chat import selectors
+from chat import selectors, waiting
 
 SIZES = (100, 1_000, 10_000)
 ROUNDS = 30
@@ -64,12 +65,15 @@ def measure() -> dict:
                 fixtures.bulk_conversations("bench-inbox", size)
                 analyze()
                 queue, queue_queries = timed(selectors.queue_frame)
+                places, places_queries = timed(waiting._numbers)
                 tickets, ticket_queries = timed(ticket_list(client, url))
                 rows.append(
                     {
                         "open": size,
                         "queue": queue,
                         "queue_queries": queue_queries,
+                        "waiting": places,
+                        "waiting_queries": places_queries,
                         "tickets": tickets,
                         "ticket_queries": ticket_queries,
                     }

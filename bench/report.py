@@ -259,17 +259,23 @@ def inbox_section(r: dict) -> list[str]:
     lines = [
         "## Inbox",
         "",
-        "The agent queue (`chat.selectors.queue_frame`) and the ticket list page (GET through "
-        "Django's test client, as an agent) with 100, 1,000 and 10,000 waiting conversations.",
+        "The agent queue (`chat.selectors.queue_frame`), the waiting customers' places (one refresh of "
+        "`chat.waiting`: every waiting chat's position and the agents online, at most once a second per process) "
+        "and the ticket list page (GET through Django's test client, as an agent) with 100, 1,000 and 10,000 "
+        "waiting conversations.",
         "",
-        "| open conversations | queue queries | queue p50 | queue p95 | ticket list queries | ticket list p50 | "
-        "ticket list p95 |",
-        "|---|---|---|---|---|---|---|",
+        "| open conversations | queue queries | queue p50 | queue p95 | places queries | places p50 | places p95 | "
+        "ticket list queries | ticket list p50 | ticket list p95 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in r["rows"]:
+        places = row.get("waiting")
+        places_cells = (
+            f"{row['waiting_queries']} | {ms(places['p50'])} | {ms(places['p95'])}" if places else "— | — | —"
+        )
         lines.append(
             f"| {row['open']:,} | {row['queue_queries']} | {ms(row['queue']['p50'])} | "
-            f"{ms(row['queue']['p95'])} | {row['ticket_queries']} | {ms(row['tickets']['p50'])} | "
+            f"{ms(row['queue']['p95'])} | {places_cells} | {row['ticket_queries']} | {ms(row['tickets']['p50'])} | "
             f"{ms(row['tickets']['p95'])} |"
         )
     return [*lines, ""]

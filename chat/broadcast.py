@@ -1,9 +1,7 @@
 """Nudges sent through the channel layer after a commit. Losing one loses nothing: sockets fill any gap
 from the database (chat.consumers) and clients resume after the last seq they saw."""
 
-import asyncio
 import logging
-import weakref
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 
@@ -11,9 +9,10 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from chat import selectors
+from chat import selectors, waiting
 from chat.frames import Audience, conversation_frame, message_frame
 from chat.models import Conversation, Message
+from chat.per_loop import Coalesced, PerLoop
 
 log = logging.getLogger(__name__)
 
@@ -102,43 +101,19 @@ def queue_changed() -> None:
     send(AGENTS, {"type": "chat.queue", "frame": selectors.queue_frame()})
 
 
-class _QueueRefresh:
-    """Per event loop: at most one rebuild running; changes meanwhile make one more, a short gap later.
-
-    In a surge (hundreds of waiting customers writing at once, each message changing the queue's preview) the
-    rebuilds stay at a few a second instead of one per message. Each rebuild reads the database after the commits
-    that asked for it, so the last frame sent is never older than the last change."""
-
-    def __init__(self):
-        self.dirty = False
-        self.task: asyncio.Task | None = None
-
-    def request(self) -> None:
-        self.dirty = True
-        if self.task is None or self.task.done():
-            self.task = asyncio.ensure_future(self._run())
-
-    async def _run(self) -> None:
-        while self.dirty:
-            self.dirty = False
-            try:
-                frame = await database_sync_to_async(selectors.queue_frame, thread_sensitive=False)()
-                await get_channel_layer().group_send(AGENTS, {"type": "chat.queue", "frame": frame})
-            except Exception:
-                log.exception("queue refresh failed")  # the next change (or a console reload) sends it again
-            if self.dirty:
-                await asyncio.sleep(QUEUE_REFRESH_GAP_S)
+async def _send_queue() -> None:
+    """Rebuild the queue and send it to every agent. Coalesced per event loop (_queue_refreshes): in a surge
+    (hundreds of waiting customers writing at once, each message changing the queue's preview) the rebuilds stay at
+    a few a second instead of one per message."""
+    frame = await database_sync_to_async(selectors.queue_frame, thread_sensitive=False)()
+    await get_channel_layer().group_send(AGENTS, {"type": "chat.queue", "frame": frame})
 
 
-_queue_refreshes: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _QueueRefresh]" = weakref.WeakKeyDictionary()
+_queue_refreshes = PerLoop(lambda: Coalesced(_send_queue, gap=QUEUE_REFRESH_GAP_S, name="queue refresh"))
 
 
 def _refresh_queue() -> None:
-    loop = asyncio.get_running_loop()
-    refresh = _queue_refreshes.get(loop)
-    if refresh is None:
-        refresh = _queue_refreshes[loop] = _QueueRefresh()
-    refresh.request()
+    _queue_refreshes.get().request()
 
 
 def conversation_changed(conversation_id: int) -> None:
@@ -155,6 +130,12 @@ def conversation_changed(conversation_id: int) -> None:
 def assignment_changed(conversation_id: int, previous_agent_id: int | None) -> None:
     conversation_changed(conversation_id)
     queue_changed()
+    waiting_changed()
+
+
+def waiting_changed() -> None:
+    """A waiting customer's place or the agents online may have moved: one nudge per process (chat.waiting)."""
+    send(waiting.GROUP, {"type": "waiting.changed"})
 
 
 def read_changed(conversation_id: int, seq: int, *, by_customer: bool) -> None:

@@ -37,7 +37,15 @@ def survey_card(conversation: Conversation) -> dict:
                         {"value": "no", "label": _("No")},
                     ]
                 },
-                {"input": {"name": "comment", "label": _("Anything you want to add? (optional)"), "placeholder": ""}},
+                {
+                    # Sent with the answer (before or after it is chosen), never as an answer of its own.
+                    "input": {
+                        "name": "comment",
+                        "label": _("Anything you want to add? (optional)"),
+                        "placeholder": "",
+                        "with_choice": True,
+                    }
+                },
             ],
             "action": {
                 "url": reverse("chat_survey", args=[conversation.pk]),

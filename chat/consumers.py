@@ -17,7 +17,9 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import DatabaseError
 
-from chat import access, broadcast, errors, selectors, services
+from accounts.services import sessions as staff_sessions
+from chat import access, broadcast, customer_presence, errors, replies, selectors, services, waiting
+from chat.attachments import sending as attachment_sending
 from chat.frames import Audience, error_frame, message_frame
 from chat.services import ChatError
 
@@ -129,6 +131,8 @@ def str_field(frame: dict, name: str, default: str = "") -> str:
     value = frame.get(name, default)
     if not isinstance(value, str):
         raise FrameError("bad_frame", f'"{name}" must be a string')
+    if "\x00" in value:  # PostgreSQL text cannot hold it (a transfer note would fail as "unavailable")
+        raise FrameError("bad_frame", f'"{name}" must not contain NUL characters')
     return value
 
 
@@ -153,9 +157,10 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.accept()
 
     async def disconnect(self, code):
-        for group in list(self.groups_joined):
+        joined = getattr(self, "groups_joined", set())  # a socket refused before connect() joined nothing
+        for group in list(joined):
             await self.channel_layer.group_discard(group, self.channel_name)
-        self.groups_joined.clear()
+        joined.clear()
 
     async def join(self, group: str) -> None:
         if group not in self.groups_joined:
@@ -174,14 +179,13 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send_json(error_frame(code, detail, **extra))
 
     async def receive(self, text_data=None, bytes_data=None):
+        """Every frame, the first one included, spends from the same bucket and meets the same error handling:
+        a bad frame gets an error frame and the socket stays open."""
         try:
-            frame = parse_frame(text_data, bytes_data)
             if not self.limiter.allow():
                 raise FrameError("rate_limited", "too many frames; slow down and retry")
-            handler = self.handlers.get(frame["type"])
-            if handler is None:
-                raise FrameError("unknown_type", f"unknown frame type {frame['type'][:40]!r}")
-            await getattr(self, handler)(frame)
+            frame = parse_frame(text_data, bytes_data)
+            await getattr(self, self.handler_for(frame["type"]))(frame)
         except FrameError as exc:
             await self.send_error(exc.code, exc.detail, **self._echo(text_data))
         except ChatError as exc:
@@ -189,6 +193,12 @@ class ChatConsumer(AsyncWebsocketConsumer):
         except DatabaseError:
             log.exception("database unavailable while handling a frame")
             await self.send_error("unavailable", "could not store that; it is safe to retry", **self._echo(text_data))
+
+    def handler_for(self, frame_type: str) -> str:
+        handler = self.handlers.get(frame_type)
+        if handler is None:
+            raise FrameError("unknown_type", f"unknown frame type {frame_type[:40]!r}")
+        return handler
 
     @staticmethod
     def _echo(text_data: str | None) -> dict:
@@ -280,39 +290,56 @@ class WidgetConsumer(ChatConsumer):
     async def connect(self):
         self.customer = None
         self.locale = ""
+        self.shown_to_board: set[int] = set()  # conversations the waiting board has been asked about (chat.waiting)
+        self.unread_replies: set[int] = set()  # conversations with an agent's reply delivered here and not read
         await super().connect()
+
+    async def disconnect(self, code):
+        waiting.board().forget(self.channel_name)
+        if self.customer is not None:
+            left = await db(customer_presence.socket_closed)(self.customer.pk)
+            for conversation_id in self.unread_replies if left == 0 else ():
+                await db(replies.check_soon)(conversation_id)  # they left with a reply unread (chat.replies)
+        await super().disconnect(code)
+
+    async def send_json(self, frame: dict) -> None:
+        if frame.get("type") == "message":
+            if frame.get("kind") == "text" and frame["author"]["role"] == "agent":
+                self.unread_replies.add(frame["conversation"])  # delivered, not yet read
+            # A chat opened elsewhere (the wrong-network chip over HTTP, another tab) may wait too.
+            self.wait_in_line(frame["conversation"])
+        await super().send_json(frame)
+
+    def wait_in_line(self, conversation_id: int, *, again: bool = False) -> None:
+        """While this conversation waits, tell this socket its place in the queue (the board knows whether it
+        waits: a conversation is asked about once per socket, or again on a resume)."""
+        if again or conversation_id not in self.shown_to_board:
+            self.shown_to_board.add(conversation_id)
+            waiting.board().watch(self.channel_name, conversation_id)
 
     async def send_error(self, code: str, detail: str, **extra) -> None:
         # The widget shows `detail` to the customer: say it in the socket's language (chat/errors.py).
         locale = self.locale or (self.customer.locale if self.customer else "")
         await super().send_error(code, errors.error_detail(code, detail, locale), **extra)
 
-    async def receive(self, text_data=None, bytes_data=None):
-        if self.customer is None:
-            try:
-                frame = parse_frame(text_data, bytes_data)
-            except FrameError as exc:
-                await self.send_error(exc.code, exc.detail)
-                return
-            if frame.get("type") != "hello":
-                await self.send_error("hello_required", 'the first frame must be {"type":"hello","token":...}')
-                return
-            await self.on_hello(frame)
-            return
-        await super().receive(text_data, bytes_data)
+    def handler_for(self, frame_type: str) -> str:
+        if self.customer is None and frame_type != "hello":
+            raise FrameError("hello_required", 'the first frame must be {"type":"hello","token":...}')
+        return super().handler_for(frame_type)
 
     async def on_hello(self, frame):
         if self.customer is not None:
             raise FrameError("already_hello", "this socket has already said hello")
+        after_seq = int_field(frame, "after_seq", required=False, default=0)
         try:
             claims = access.verify_widget_token(frame.get("token"))
         except access.TokenError as exc:
             await self.send_error("unauthorized", str(exc))
             await self.close(code=CLOSE_UNAUTHORIZED)
             return
-        after_seq = int_field(frame, "after_seq", required=False, default=0)
         self.customer = await db(access.customer_from_claims)(claims)
-        self.locale = claims.get("locale") or ""
+        self.locale = claims["locale"] or ""
+        await db(customer_presence.socket_opened)(self.customer.pk)
         await self.join(broadcast.customer_group(self.customer.pk))
         conversation = await db(selectors.open_conversation_for)(self.customer)
         last_seq = conversation.last_seq if conversation else 0
@@ -325,7 +352,10 @@ class WidgetConsumer(ChatConsumer):
             }
         )
         if conversation is not None:
+            self.shown_to_board.add(conversation.pk)  # its status is known here: no need to ask the board
             await self.replay(conversation.pk, after_seq)
+            if conversation.status == conversation.Status.WAITING:
+                self.wait_in_line(conversation.pk, again=True)
 
     async def untracked_conversation(self, conversation_id):
         return 0  # only this customer's conversations reach this socket's group
@@ -344,6 +374,9 @@ class WidgetConsumer(ChatConsumer):
         return conversation_id
 
     async def on_send(self, frame):
+        if frame.get("attachments"):  # with files: the ORM path (chat/attachments/); text stays on the hot path
+            await self.send_json(await db(attachment_sending.customer_send)(self.customer, frame, self.locale))
+            return
         kind = frame.get("kind", "text")
         if kind != "text":
             raise FrameError("forbidden", "customers send text messages")
@@ -363,12 +396,14 @@ class WidgetConsumer(ChatConsumer):
                 "seq": message.seq,
             }
         )
+        self.wait_in_line(message.conversation_id)  # the first message of a new chat: it waits in the queue
 
     async def on_resume(self, frame):
         conversation_id = await self._own(frame)
         after_seq = int_field(frame, "after_seq", required=False, default=0)
         last_seq = await self.replay(conversation_id, after_seq)
         await self.send_json({"type": "resumed", "conversation": conversation_id, "last_seq": last_seq})
+        self.wait_in_line(conversation_id, again=True)
 
     async def on_typing(self, frame):
         conversation_id = await self._own(frame)
@@ -387,6 +422,8 @@ class WidgetConsumer(ChatConsumer):
         conversation_id = await self._own(frame)
         seq = int_field(frame, "seq")
         await db(access.mark_read)(conversation_id, seq, None)
+        if seq >= self.delivered.get(conversation_id, 0):
+            self.unread_replies.discard(conversation_id)
 
     async def on_end(self, frame):
         conversation_id = await self._own(frame)
@@ -394,7 +431,12 @@ class WidgetConsumer(ChatConsumer):
 
     async def on_ping(self, frame):
         await self.heal()
+        waiting.board().heal()
+        await db(customer_presence.socket_alive)(self.customer.pk)
         await self.send_json({"type": "pong"})
+
+    async def chat_waiting(self, event):
+        await self.send_json(event["frame"])
 
 
 class AgentConsumer(ChatConsumer):
@@ -424,7 +466,14 @@ class AgentConsumer(ChatConsumer):
         if self.user is None or not self.user.is_authenticated or not self.user.is_agent:
             await self.close(code=CLOSE_UNAUTHORIZED)
             return
+        # Ended, past its hours, or still owing its second step: refused like no session at all.
+        staff_session = await db(staff_sessions.staff_session_for_socket)(user=self.user, session=self.scope["session"])
+        if staff_session is None:
+            await self.close(code=CLOSE_UNAUTHORIZED)
+            return
+        self.session_ends_at = staff_sessions.expires_at(staff_session).timestamp()
         await super().connect()
+        await self.join(staff_sessions.session_group(staff_session.pk))
         await self.join(broadcast.AGENTS)
         await self.join(broadcast.agent_group(self.user.pk))
         welcome = await db(access.agent_welcome)(self.user)
@@ -432,6 +481,16 @@ class AgentConsumer(ChatConsumer):
             await self.join(broadcast.conversation_group(conversation_id))
         await self.send_json(welcome["frame"])
         await self.send_json(await db(selectors.queue_frame)())
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if time.time() >= self.session_ends_at:  # the session's hours are over: no frame after that is handled
+            await self.close(code=CLOSE_UNAUTHORIZED)
+            return
+        await super().receive(text_data=text_data, bytes_data=bytes_data)
+
+    async def staff_session_ended(self, event):
+        """The staff member ended this session elsewhere, changed a password or a factor, or signed out."""
+        await self.close(code=CLOSE_UNAUTHORIZED)
 
     async def send_error(self, code: str, detail: str, **extra) -> None:
         # The console shows `detail` to the agent (a toast, or "Not sent: …"): say it in the console's language.
@@ -455,6 +514,9 @@ class AgentConsumer(ChatConsumer):
 
     async def on_send(self, frame):
         conversation_id = await self._viewable(frame)
+        if frame.get("attachments"):  # with files: chat/attachments/
+            await self.send_json(await db(attachment_sending.agent_send)(self.user, conversation_id, frame))
+            return
         kind = str_field(frame, "kind", "text")
         client_msg_id = uuid_field(frame, "client_msg_id")
         posted = await db(services.agent_message_post)(

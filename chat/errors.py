@@ -13,6 +13,8 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
+from chat.attachments.errors import DETAILS as ATTACHMENT_DETAILS
+
 CUSTOMER_DETAILS = frozenset(
     {
         # chat/services.py, on a customer's message
@@ -41,6 +43,9 @@ CUSTOMER_DETAILS = frozenset(
         gettext_noop("the token has expired; reload the page to get a new one"),
         gettext_noop("the token is not valid"),
         gettext_noop("the token has no subject"),
+        gettext_noop("the token's name, email, locale and vip must be text"),
+        gettext_noop("the token holds a NUL character or invalid unicode"),
+        gettext_noop("the token's user id (sub) is longer than 128 characters"),
     }
 )
 # What only the agent's socket refuses (chat/services.py); it also meets the shared ones above.
@@ -64,17 +69,19 @@ STAFF_DETAILS = frozenset(
         ),
     }
 )
-LISTED = CUSTOMER_DETAILS | STAFF_DETAILS
+# Uploads and sends with files (chat/attachments/errors.py): both sides meet them.
+LISTED = CUSTOMER_DETAILS | STAFF_DETAILS | ATTACHMENT_DETAILS
 # Both a long message (chat/services.py) and a frame too large (chat/consumers.py) mean: write less.
 TOO_LONG = gettext_noop("a message may hold at most %(n)s characters")
 
 
 def supported_language(code) -> str | None:
-    """One of our LANGUAGES for a token's `locale` claim (`ru-RU` -> `ru`, `zh-CN` -> `zh-hans`), else None."""
+    """One of our LANGUAGES, as settings spell it, for a BCP 47 tag such as a token's `locale` claim (`ru-RU` ->
+    `ru`, `zh-Hans-CN-u-nu-hanidec` -> `zh-hans`, `ar_EG` -> `ar`), else None. Django picks, as for a page."""
     if not isinstance(code, str) or not code:
         return None
     try:
-        return translation.get_supported_language_variant(code)
+        return translation.get_supported_language_variant(code.strip().replace("_", "-").lower())
     except LookupError:
         return None
 

@@ -1,6 +1,7 @@
 """Wire frames (docs/protocol.md). One place builds them so that sockets, replays and tests agree."""
 
 from chat import screening
+from chat.attachments.links import frames_of as attachment_frames
 from chat.models import Conversation, Message
 
 
@@ -22,6 +23,7 @@ def message_frame(message: Message, audience: str) -> dict:
         "author": {"role": message.author_role, "name": message.author_name},
         "body": message.body,
         "created_at": message.created_at.isoformat(),
+        "attachments": attachment_frames(message),  # [] when none; a note's only ever reach staff (raised above)
     }
     if message.payload is not None:
         frame["payload"] = message.payload

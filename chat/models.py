@@ -4,6 +4,8 @@ Two numberings: `seq` counts what the customer may see (notes have none, so the 
 gaps), `staff_seq` counts everything staff see, notes included. With no notes the two are equal.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -139,3 +141,55 @@ class Satisfaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation_id}: {self.answer}"
+
+
+class Attachment(models.Model):
+    """A file a customer or a staff member uploaded (chat/attachments/). What is stored is what we made of it: images
+    decoded and re-encoded without metadata, PDFs checked; never the bytes as they came. Until it is sent, `message`
+    is null and only its uploader may use it; once sent it belongs to that message (and its conversation).
+
+    Files live in the "attachments" storage (STORAGES: the filesystem, or an S3-compatible bucket) under random
+    names; they are only ever served through signed, expiring links (chat/attachments/links.py)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.ForeignKey(
+        Conversation, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order within its message.")
+    uploaded_by_customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(max_length=160, help_text="The uploader's file name, cleaned, with the true extension.")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField(help_text="Bytes of the stored file.")
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    file_name = models.CharField(max_length=200, help_text="Name in the attachments storage.")
+    thumb_name = models.CharField(max_length=200, blank=True)
+    thumb_type = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position"]  # within a message (prefetches group by message)
+        indexes = [
+            models.Index(fields=["uploaded_by_customer", "created_at"], name="chat_attachment_by_customer"),
+            models.Index(fields=["uploaded_by", "created_at"], name="chat_attachment_by_staff"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.content_type}, {self.size} bytes)"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    def as_frame(self) -> dict:
+        """{"id","name","size","content_type","url","thumbnail_url"} with fresh signed links (docs/protocol.md).
+        A method, so that apps below chat (the tickets API) reach it through apps.get_model, not an import."""
+        from chat.attachments.links import describe
+
+        return describe(self)

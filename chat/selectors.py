@@ -1,7 +1,8 @@
 """Reads shared by sockets, pages and the API. Query counts do not grow with the number of rows shown."""
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 
 from accounts.models import Presence, User
 from chat.models import Conversation, Message, ReadState
@@ -27,7 +28,7 @@ def messages_after(conversation_id: int, after_seq: int, *, staff: bool, limit: 
         qs = qs.filter(staff_seq__gt=after_seq).order_by("staff_seq")
     else:
         qs = qs.filter(seq__gt=after_seq).exclude(kind=Message.Kind.NOTE).order_by("seq")
-    return list(qs[:limit])
+    return list(qs.prefetch_related("attachments")[:limit])  # their files in the frames (no query when none)
 
 
 def queue(limit: int = QUEUE_LIMIT) -> list[Conversation]:
@@ -40,6 +41,24 @@ def queue(limit: int = QUEUE_LIMIT) -> list[Conversation]:
     rows = list(waiting)
     rows.sort(key=lambda c: (0 if c.customer.vip else 1, c.created_at))
     return rows[:limit]
+
+
+def waiting_positions() -> dict[int, int]:
+    """Every waiting conversation's place in the queue (1 = next), in the queue's order (VIP first, then the
+    longest waiting), in one query: what the `waiting` frame tells each customer (chat.waiting)."""
+    vip_first = Case(When(customer__vip="", then=Value(1)), default=Value(0))
+    order = [vip_first.asc(), F("created_at").asc(), F("pk").asc()]
+    rows = (
+        Conversation.objects.filter(status=Conversation.Status.WAITING)
+        .annotate(position=Window(RowNumber(), order_by=order))
+        .values_list("pk", "position")
+    )
+    return dict(rows)
+
+
+def agents_online() -> int:
+    """Staff whose console presence is online (accounts.Presence), as auto-offer counts them."""
+    return User.objects.filter(is_active=True, presence=Presence.ONLINE).count()
 
 
 def queue_frame(limit: int = QUEUE_LIMIT) -> dict:

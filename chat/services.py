@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from chat import broadcast, cards, screening, selectors
+from chat import broadcast, cards, replies, screening, selectors
 from chat.models import Conversation, Message, ReadState, Satisfaction
 from chat.safety.asks import asks_for_secret
 from helpdesk import asyncdb
@@ -375,6 +375,8 @@ def agent_message_post(
     except IntegrityError:
         stored = None
     if stored is not None:
+        if kind == Message.Kind.TEXT:  # if the customer is away, the exchange hears of it (chat.replies)
+            transaction.on_commit(lambda: replies.check_soon(conversation_id), robust=True)
         return Posted(stored[0], created=True)
     return _retry_or_refusal(client_msg_id, customer=None, agent=agent, conversation_id=conversation_id)
 
@@ -452,6 +454,7 @@ def _open_conversation_locked(customer: Customer, *, locale: str, first_words: s
         ticket=ticket, kind="chat.started", actor_role=Role.CUSTOMER, conversation_id=conversation.pk
     )
     transaction.on_commit(lambda: broadcast.queue_changed())
+    transaction.on_commit(broadcast.waiting_changed)  # a VIP goes ahead of those already waiting
     transaction.on_commit(lambda: offer_least_loaded(conversation.pk))
     return conversation
 
@@ -619,6 +622,7 @@ def conversation_end(
         transaction.on_commit(lambda: broadcast.conversation_changed(conversation.pk))
         if was_waiting_queue:
             transaction.on_commit(broadcast.queue_changed)
+            transaction.on_commit(broadcast.waiting_changed)
     return conversation
 
 

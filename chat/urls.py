@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from chat import views
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("demo/exchange/", views.demo_exchange, name="demo_exchange"),
     path("demo/token", views.demo_token, name="demo_token"),
     path("chat/survey/<int:conversation_id>/", views.survey_answer, name="chat_survey"),
+    path("chat/attachments/", include("chat.attachments.urls")),
 ]

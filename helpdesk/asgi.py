@@ -8,10 +8,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
 
+from helpdesk.proxy import TrustedProxyHeaders  # noqa: E402
 from helpdesk.routing import websocket_application  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application})
+application = TrustedProxyHeaders(
+    ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application}), settings.TRUSTED_PROXIES
+)
 
 from helpdesk.gc_tuning import tune_for_server  # noqa: E402
 

@@ -17,8 +17,8 @@ NAV = [
 
 def navigation(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+    if user is None or not user.is_authenticated or getattr(request, "signin_pending", False):
+        return {"nav_items": []}  # a session owing its second step reaches none of these pages
     items = []
     for label, name, audience in NAV:
         if audience == "supervisor" and not user.is_supervisor:

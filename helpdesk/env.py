@@ -1,5 +1,6 @@
 """Typed readers for environment variables. A bad value fails loudly at start-up, never later."""
 
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -50,6 +51,14 @@ def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def envnetworks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated addresses or networks (`10.0.0.5,172.16.0.0/12,::1`)."""
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in envlist(name)]
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {exc} (give addresses or networks, comma-separated)") from exc
+
+
 def database_from_url(url: str) -> dict:
     """postgres://user:pass@host:port/name?sslmode=require → a DATABASES entry."""
     parsed = urlparse(url)
@@ -65,6 +74,34 @@ def database_from_url(url: str) -> dict:
         "PORT": str(parsed.port or ""),
         "OPTIONS": options,
     }
+
+
+def envsubset(name: str, default: str, choices: set[str]) -> frozenset[str]:
+    """A comma-separated subset of `choices`; `all` means every choice and `none` the empty set."""
+    raw = os.environ.get(name, default).strip().lower()
+    if raw == "none":
+        return frozenset()
+    if raw == "all":
+        return frozenset(choices)
+    picked = {item.strip() for item in raw.split(",") if item.strip()}
+    unknown = picked - choices
+    if unknown or not picked:
+        allowed = ", ".join(sorted(choices))
+        raise ConfigError(f"{name}={raw!r}: use all, none, or a comma-separated list of {allowed}")
+    return frozenset(picked)
+
+
+def envmap(name: str, default: str = "") -> dict[str, str]:
+    """`key=value,key2=value2` (keys and values trimmed); a pair without `=` fails loudly."""
+    pairs = {}
+    for item in os.environ.get(name, default).split(","):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ConfigError(f"{name}: {item.strip()!r} is not key=value")
+        pairs[key.strip()] = value.strip()
+    return pairs
 
 
 INSTANCE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")

@@ -8,7 +8,18 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from helpdesk.env import database_from_url, envbool, envint, envlist, envsecret, envstr, redis_namespace
+from helpdesk.env import (
+    database_from_url,
+    envbool,
+    envint,
+    envlist,
+    envmap,
+    envnetworks,
+    envsecret,
+    envstr,
+    envsubset,
+    redis_namespace,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,12 +31,19 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("HELPDESK_SECRET_KEY is required unless HELPDESK_DEBUG=true")
     SECRET_KEY = "insecure-debug-only-key-never-used-in-production"
 
-# The exchange's backend signs widget tokens (HS256) with this secret.
+# The exchange's backend signs widget tokens (HS256) with this secret. HS256 wants a key at least as long as its
+# 32-byte hash (RFC 7518 §3.2): a shorter one can be guessed offline from any token a customer holds.
+WIDGET_SECRET_MIN_BYTES = 32
 WIDGET_SECRET = envsecret("HELPDESK_WIDGET_SECRET")
 if not WIDGET_SECRET:
     if not DEBUG:
         raise ImproperlyConfigured("HELPDESK_WIDGET_SECRET is required unless HELPDESK_DEBUG=true")
     WIDGET_SECRET = "insecure-debug-widget-secret-change-me"
+if not DEBUG and len(WIDGET_SECRET.encode()) < WIDGET_SECRET_MIN_BYTES:
+    raise ImproperlyConfigured(
+        f"HELPDESK_WIDGET_SECRET must be at least {WIDGET_SECRET_MIN_BYTES} bytes "
+        f"(it is {len(WIDGET_SECRET.encode())}); e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
+    )
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
@@ -33,12 +51,16 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 AGENT_SOCKET_ORIGINS = envlist("HELPDESK_AGENT_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.apps.HelpdeskAdminConfig",  # django.contrib.admin, signing in through the limits
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "channels",
     "rest_framework",
     "drf_spectacular",
@@ -59,6 +81,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Ends staff sessions past their hours or ended elsewhere; holds a password-only session at the second step.
+    "accounts.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -81,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "helpdesk.context_processors.navigation",
+                "accounts.context_processors.signin",
             ],
         },
     },
@@ -169,6 +195,7 @@ CELERY_BEAT_SCHEDULE = {
 # --- Auth ------------------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+# The first refuses every sign-in (page, admin, HTTP Basic) once an address or account failed too often.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -181,6 +208,52 @@ LOGIN_RATE_LIMIT = envint("HELPDESK_LOGIN_RATE_LIMIT", 10)  # failed attempts pe
 # Per account, whatever the address: higher, so that one guessing address is stopped first and a colleague's typos
 # do not lock an agent out; low enough to stop a guesser spread over many addresses.
 LOGIN_ACCOUNT_RATE_LIMIT = envint("HELPDESK_LOGIN_ACCOUNT_RATE_LIMIT", 20)
+
+# --- Staff sign-in: second factor, single sign-on, session lifetime (docs/SECURITY.md) ----------------
+
+STAFF_ROLES = {"agent", "supervisor", "admin"}
+# Roles that must pass a second factor (TOTP, a passkey or a recovery code) before reaching anything.
+MFA_REQUIRED_ROLES = envsubset("HELPDESK_MFA_REQUIRED", "supervisor,admin", STAFF_ROLES)
+# false: no password sign-in anywhere (this page, the admin's, passkey-only sign-in): the identity provider only.
+PASSWORD_LOGIN = envbool("HELPDESK_PASSWORD_LOGIN", True)
+# Absolute, not sliding: a session signed in at 08:00 ends at 20:00 however busy it was.
+STAFF_SESSION_HOURS = envint("HELPDESK_STAFF_SESSION_HOURS", 12)
+SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 3600
+AUTHENTICATION_BACKENDS = [
+    "accounts.signin_limits.SignInLimitsBackend",  # first: the failed-attempt limits hold for every way in
+    "accounts.backends.PasswordBackend",
+    "django_otp_webauthn.backends.WebAuthnBackend",
+    "accounts.backends.SsoBackend",
+]
+OTP_TOTP_ISSUER = envstr("HELPDESK_MFA_ISSUER", "Helpdesk")
+# Passkeys are bound to this domain: a look-alike domain cannot use them (the browser refuses).
+OTP_WEBAUTHN_RP_ID = envstr(
+    "HELPDESK_WEBAUTHN_RP_ID",
+    next((host.lstrip(".") for host in ALLOWED_HOSTS if not host[:1].isdigit() and host != "*"), "localhost"),
+)
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = envlist(
+    "HELPDESK_WEBAUTHN_ORIGINS", "http://localhost:8000" if DEBUG else f"https://{OTP_WEBAUTHN_RP_ID}"
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = PASSWORD_LOGIN
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "accounts.passkeys"
+
+# OpenID Connect: set the issuer (its /.well-known/openid-configuration is read on first use) to offer SSO.
+OIDC_ISSUER = envstr("HELPDESK_OIDC_ISSUER").rstrip("/")
+OIDC_CLIENT_ID = envstr("HELPDESK_OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = envsecret("HELPDESK_OIDC_CLIENT_SECRET")
+OIDC_SCOPES = envstr("HELPDESK_OIDC_SCOPES", "openid email profile")
+OIDC_ROLE_CLAIM = envstr("HELPDESK_OIDC_ROLE_CLAIM", "helpdesk_role")
+# IdP value -> helpdesk role; a claim holding none of these is refused.
+OIDC_ROLE_MAP = envmap("HELPDESK_OIDC_ROLE_MAP", "agent=agent,supervisor=supervisor,admin=admin")
+# false: the identity provider's own MFA stands for ours; true: SSO sign-ins also pass our second step.
+OIDC_LOCAL_MFA = envbool("HELPDESK_OIDC_LOCAL_MFA", False)
+if set(OIDC_ROLE_MAP.values()) - STAFF_ROLES:
+    raise ImproperlyConfigured(f"HELPDESK_OIDC_ROLE_MAP maps to unknown roles; use {', '.join(sorted(STAFF_ROLES))}")
+if OIDC_ISSUER and not OIDC_CLIENT_ID:
+    raise ImproperlyConfigured("HELPDESK_OIDC_CLIENT_ID is required with HELPDESK_OIDC_ISSUER")
+if not PASSWORD_LOGIN and not OIDC_ISSUER:
+    raise ImproperlyConfigured("HELPDESK_PASSWORD_LOGIN=false needs HELPDESK_OIDC_ISSUER: nobody could sign in")
 
 # --- I18n ------------------------------------------------------------------------------------------
 
@@ -235,6 +308,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = envbool("HELPDESK_HSTS_PRELOAD", not DEBUG)
 if envbool("HELPDESK_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only these peers' X-Forwarded-For names the client (helpdesk/proxy.py); default none: the peer is the client.
+TRUSTED_PROXIES = envnetworks("HELPDESK_TRUSTED_PROXIES")
 
 # A strict policy: no inline scripts or styles anywhere (templates load small ES modules).
 SECURE_CSP = {
@@ -270,6 +345,38 @@ OFFICIAL_DOMAINS = [domain.lower().strip(".") for domain in envlist("HELPDESK_OF
 # Webhooks to the exchange: attempts per delivery, and the first retry delay (then doubled each time).
 WEBHOOK_MAX_ATTEMPTS = envint("HELPDESK_WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_RETRY_BASE_SECONDS = envint("HELPDESK_WEBHOOK_RETRY_BASE_SECONDS", 10)
+# An agent's reply unread this long while the customer has no socket open: the chat.reply_waiting webhook.
+REPLY_WAITING_SECONDS = envint("HELPDESK_REPLY_WAITING_SECONDS", 120)
+
+# --- Attachments (chat/attachments/, docs/protocol.md) -------------------------------------------------
+
+ATTACHMENT_MAX_BYTES = envint("HELPDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+ATTACHMENT_MAX_PIXELS = envint("HELPDESK_ATTACHMENT_MAX_PIXELS", 50_000_000)  # width x height x frames
+ATTACHMENT_URL_SECONDS = envint("HELPDESK_ATTACHMENT_URL_SECONDS", 600)  # signed links live this long
+ATTACHMENT_UPLOADS_PER_MINUTE = envint("HELPDESK_ATTACHMENT_UPLOADS_PER_MINUTE", 20)  # per customer, per staff user
+# Files are stored under random names, never served by the web server or the bucket directly: only through
+# signed links to our own view, which sets the headers. The filesystem by default (the demo); a bucket if named.
+MEDIA_ROOT = Path(envstr("HELPDESK_MEDIA_ROOT", str(BASE_DIR / "media")))
+if S3_BUCKET := envstr("HELPDESK_S3_BUCKET"):
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": envstr("HELPDESK_S3_ENDPOINT_URL") or None,  # MinIO, Ceph, R2, ...; empty: AWS
+            "region_name": envstr("HELPDESK_S3_REGION") or None,
+            "access_key": envsecret("HELPDESK_S3_ACCESS_KEY_ID") or None,  # empty: the usual AWS credential chain
+            "secret_key": envsecret("HELPDESK_S3_SECRET_ACCESS_KEY") or None,
+            "addressing_style": envstr("HELPDESK_S3_ADDRESSING_STYLE") or None,  # "path" for most self-hosted
+            "default_acl": None,  # private: the bucket's own policy, never public-read
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "attachments"},
+    }
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

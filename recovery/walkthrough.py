@@ -182,8 +182,8 @@ def _answer_retry(walkthrough: Walkthrough, value: str, agent) -> None:
 
 def _answer_case(walkthrough: Walkthrough, value: str, agent) -> None:
     if value != "open":
+        walkthrough.step = Step.DONE  # before the echo: it is the last card, and says the walkthrough ended
         _answered(walkthrough, "case", _("Not now"))
-        walkthrough.step = Step.DONE
         return
     case = services.case_open(lookup=walkthrough.lookup, actor=agent, actor_role=None if agent else "customer")
     _answered(walkthrough, "case", _("Open a recovery case"))
@@ -240,6 +240,7 @@ def case_changed(*, case_id: int) -> None:
     with transaction.atomic(), _speaking(walkthrough):
         if case.is_closed and walkthrough.step == Step.CASE:
             Walkthrough.objects.filter(pk=walkthrough.pk).update(step=Step.DONE, updated_at=timezone.now())
+            walkthrough.step = Step.DONE  # the card below says the walkthrough ended
         _post(walkthrough, _case_card(walkthrough, case), _case_title(case))
 
 
@@ -252,6 +253,7 @@ def _post_result(walkthrough: Walkthrough, lookup: Lookup) -> None:
     if lookup.verdict == Verdict.INVALID_INPUT:
         walkthrough.step = Step.TXID  # ask again
         walkthrough.answered_steps = [s for s in walkthrough.answered_steps if s != Step.TXID]
+    card["walkthrough_open"] = walkthrough.step != Step.DONE  # the step is known only now
     _post(walkthrough, card, f"{_(RESULT_TITLES[lookup.verdict])}. {explanation}")
     if lookup.verdict == Verdict.INVALID_INPUT:
         _post(walkthrough, _txid_card(walkthrough), _("Paste the transaction ID (TXID)"))
@@ -265,6 +267,8 @@ def _card(walkthrough: Walkthrough, title: str, blocks: list, step: str = "", **
     if step:
         payload["action"] = {"url": answer_url(walkthrough), "step": step, "audience": "both"}
     payload["answered_steps"] = list(walkthrough.answered_steps)
+    # Whether the walkthrough still runs once this card is posted: the widget offers a new one only when it ended.
+    payload["walkthrough_open"] = walkthrough.step != Step.DONE
     payload.update(extra)
     return payload
 

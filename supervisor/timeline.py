@@ -7,6 +7,8 @@ exactly what the page shows.
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
+from django.urls import reverse
+
 from chat.models import Conversation, Message
 from tickets.models import TimelineEvent
 
@@ -35,6 +37,8 @@ def _message_entry(message: Message) -> Entry:
     data = {"seq": message.seq}
     if message.payload:
         data["payload"] = message.payload
+    if files := list(message.attachments.all()):  # prefetched: no query per message
+        data["attachments"] = [attachment_entry(attachment) for attachment in files]
     return Entry(
         at=message.created_at,
         source="message",
@@ -45,6 +49,18 @@ def _message_entry(message: Message) -> Entry:
         ref=message.staff_seq,
         data=data,
     )
+
+
+def attachment_entry(attachment) -> dict:
+    """An attachment in a transcript or an export: `link` is a lasting path for staff (a fresh signed link behind
+    their session), not an expiring one, so an export read next month still opens the file."""
+    return {
+        "id": str(attachment.pk),
+        "name": attachment.name,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+        "link": reverse("attachment_open", args=[attachment.pk]),
+    }
 
 
 def describe_event(event: TimelineEvent, customer_name: str) -> str:
@@ -68,6 +84,9 @@ def describe_event(event: TimelineEvent, customer_name: str) -> str:
         answer = {"yes": "Yes", "partly": "Partly", "no": "No"}.get(data.get("answer"), data.get("answer"))
         comment = f' — "{data["comment"]}"' if data.get("comment") else ""
         return f"Did you feel heard? {answer}{comment}"
+    if kind == "chat.reply_waiting":
+        replies = "1 reply" if data.get("unread") == 1 else f"{data.get('unread')} replies"
+        return f"{customer_name} was away with {replies} unread: the exchange was told, so it can reach them."
     if kind.startswith("recovery."):
         return _describe_recovery(kind, data)
     details = ", ".join(f"{key}: {value}" for key, value in data.items() if not isinstance(value, (dict, list)))
@@ -115,10 +134,11 @@ def _event_entry(event: TimelineEvent, customer_name: str) -> Entry:
 
 
 def transcript_entries(conversation: Conversation) -> list[Entry]:
-    """Two queries, whatever the length: the messages and the events, merged by time (messages first on ties,
-    so 'X joined the chat' sits beside the event that caused it)."""
+    """Three queries, whatever the length: the messages, their attachments and the events, merged by time (messages
+    first on ties, so 'X joined the chat' sits beside the event that caused it)."""
     customer_name = conversation.customer.display_name
-    messages = [_message_entry(m) for m in conversation.messages.select_related("author").order_by("staff_seq")]
+    rows = conversation.messages.select_related("author").prefetch_related("attachments").order_by("staff_seq")
+    messages = [_message_entry(m) for m in rows]
     events = [
         _event_entry(e, customer_name)
         for e in TimelineEvent.objects.filter(conversation_id=conversation.pk).select_related("actor")

@@ -235,16 +235,29 @@ class Transcript(ApiView):
         )
         about = {"conversation_id": conversation.pk, "ticket_id": conversation.ticket_id}
         _staff_read(request, [_read(conversation.customer, "transcript", **about)])
+        rows = list(messages.values("id", "seq", "kind", "author_role", "author_name", "body", "payload", "created_at"))
+        files = self.attachments_of([row.pop("id") for row in rows])
+        for row in rows:
+            row["attachments"] = files.get(row["seq"], [])
         body = {
             "conversation": conversation.pk,
             "ticket": conversation.ticket_id,
             "customer": conversation.customer.external_id,
             "status": conversation.status,
-            "messages": list(
-                messages.values("seq", "kind", "author_role", "author_name", "body", "payload", "created_at")
-            ),
+            "messages": rows,
         }
         return Response(s.TranscriptSerializer(body).data)
+
+    def attachments_of(self, message_ids: list[int]) -> dict[int, list[dict]]:
+        """The files of these (public) messages by seq, with fresh signed links (they expire: fetch them soon)."""
+        found: dict[int, list[dict]] = {}
+        model = apps.get_model("chat", "Attachment")
+        for attachment in model.objects.filter(message_id__in=message_ids).select_related("message"):
+            item = attachment.as_frame()
+            for key in ("url", "thumbnail_url"):
+                item[key] = item[key] and self.request.build_absolute_uri(item[key])
+            found.setdefault(attachment.message.seq, []).append(item)
+        return found
 
 
 # --- Webhooks ---------------------------------------------------------------------------------------
@@ -264,7 +277,10 @@ class WebhookList(ApiView):
         """Register a URL. The answer holds the signing secret: it is shown this once."""
         data = self.valid(s.WebhookSerializer)
         endpoint = services.webhook_endpoint_create(
-            url=data["url"], events=data.get("events", []), description=data.get("description", "")
+            url=data["url"],
+            events=data.get("events", []),
+            description=data.get("description", ""),
+            include_text=data.get("include_text", False),
         )
         return Response(s.WebhookCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED)
 
@@ -280,7 +296,11 @@ class WebhookDetail(ApiView):
         endpoint = get_object_or_404(WebhookEndpoint, pk=webhook_id)
         data = self.valid(s.WebhookSerializer, partial=True)
         services.webhook_endpoint_update(
-            endpoint=endpoint, url=data.get("url"), events=data.get("events"), is_active=data.get("is_active")
+            endpoint=endpoint,
+            url=data.get("url"),
+            events=data.get("events"),
+            is_active=data.get("is_active"),
+            include_text=data.get("include_text"),
         )
         return Response(s.WebhookSerializer(endpoint).data)
 

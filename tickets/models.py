@@ -279,6 +279,10 @@ class WebhookEndpoint(models.Model):
     )
     is_active = models.BooleanField(default=True)
     description = models.CharField(max_length=200, blank=True)
+    include_text = models.BooleanField(
+        default=False,
+        help_text="Also send the words of the agent's replies in chat.reply_waiting (off: only how many wait).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -122,14 +122,24 @@ class TicketUpdateSerializer(serializers.Serializer):
     assignee_email = serializers.EmailField(required=False, allow_null=True, help_text="null unassigns.")
 
 
+class TranscriptAttachmentSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    content_type = serializers.CharField()
+    url = serializers.URLField(help_text="A signed link that works without credentials and expires.")
+    thumbnail_url = serializers.URLField(allow_null=True, help_text="Pictures only; signed and expiring too.")
+
+
 class TranscriptMessageSerializer(serializers.Serializer):
     seq = serializers.IntegerField()
     kind = serializers.CharField()
     author_role = serializers.CharField()
     author_name = serializers.CharField()
-    body = serializers.CharField()
+    body = serializers.CharField(allow_blank=True, help_text="Empty when the message is its attachments.")
     payload = serializers.JSONField(allow_null=True)
     created_at = serializers.DateTimeField()
+    attachments = TranscriptAttachmentSerializer(many=True)
 
 
 class TranscriptSerializer(serializers.Serializer):
@@ -143,7 +153,7 @@ class TranscriptSerializer(serializers.Serializer):
 class WebhookSerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookEndpoint
-        fields = ["id", "url", "events", "is_active", "description", "created_at"]
+        fields = ["id", "url", "events", "is_active", "description", "include_text", "created_at"]
         read_only_fields = ["id", "created_at"]
 
 

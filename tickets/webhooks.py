@@ -86,17 +86,24 @@ def payload_of(event: TimelineEvent) -> dict:
     }
 
 
-def deliveries_create(*, event: TimelineEvent) -> list[WebhookDelivery]:
-    """Queue this event for every endpoint that wants it; the tasks are sent after the commit."""
+def deliveries_create(*, event: TimelineEvent, text: dict | None = None) -> list[WebhookDelivery]:
+    """Queue this event for every endpoint that wants it; the tasks are sent after the commit.
+
+    `text`: words of the conversation (agents' replies) added to `data` only for endpoints that opted in
+    (`include_text`); they are not part of the event, so the timeline and the API never show them."""
     if not is_public(event.kind) or not (ids := active_endpoint_ids()):
         return []
     endpoints = [e for e in WebhookEndpoint.objects.filter(pk__in=ids, is_active=True) if e.wants(event.kind)]
     if not endpoints:
         return []
     payload = payload_of(event)
+    with_text = {**payload, "data": {**payload["data"], **text}} if text else payload
     now = timezone.now()
     deliveries = [
-        WebhookDelivery.objects.create(endpoint=e, event=event, payload=payload, next_attempt_at=now) for e in endpoints
+        WebhookDelivery.objects.create(
+            endpoint=e, event=event, payload=with_text if e.include_text else payload, next_attempt_at=now
+        )
+        for e in endpoints
     ]
     ids_to_send = [d.pk for d in deliveries]
     # robust: a broker outage must not fail the agent's change; the deliveries stay pending, due, and the sweeper

@@ -68,6 +68,7 @@ function choicesBlock(block, ctx) {
     const button = el("button", "card-choice", choice.label || choice.value);
     button.type = "button";
     button.disabled = !ctx.canAnswer;
+    button.dataset.value = String(choice.value);
     button.addEventListener("click", () => ctx.answer(String(choice.value), row));
     row.appendChild(button);
   }
@@ -90,6 +91,16 @@ function inputBlock(block, ctx) {
   button.type = "submit";
   button.disabled = !ctx.canAnswer;
   form.append(label, input, button);
+  if (block.input?.with_choice) {
+    // Words that go with the card's choice (the survey's comment): never an answer on their own.
+    form.classList.add("card-input-extra");
+    ctx.extras.push(input);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      ctx.sendExtras(form);
+    });
+    return form;
+  }
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (input.value.trim()) ctx.answer(input.value.trim(), form);
@@ -102,6 +113,7 @@ const CONTROLS = { choices: choicesBlock, input: inputBlock };
 
 export function renderBlocks(container, blocks, ctx) {
   container.replaceChildren();
+  if (ctx?.extras) ctx.extras.length = 0; // redrawn: only the new inputs count
   for (const block of Array.isArray(blocks) ? blocks : []) {
     if (!block || typeof block !== "object") continue;
     const kind = Object.keys(block).find((key) => BLOCKS[key] || CONTROLS[key]);
@@ -147,18 +159,42 @@ function answerContext(payload, { viewer, answered, post, card }) {
   const done = Boolean(action.step) && answered(action.step);
   const ctx = {
     canAnswer: Boolean(action.url && action.step) && allowed && !done,
+    extras: [], // inputs whose words travel with the choice (block.input.with_choice)
+    chosen: null, // the choice sent last, in a card with such inputs
     async answer(value, control) {
-      for (const input of control.querySelectorAll("button, input")) input.disabled = true;
+      // With extra words the whole card is one answer that may be sent again (a comment added later).
+      const scope = ctx.extras.length ? card : control;
+      const controls = [...scope.querySelectorAll("button, input")];
+      for (const input of controls) input.disabled = true;
       const status = card.querySelector(".card-status") || card.appendChild(el("p", "card-status muted"));
       status.textContent = _("Sending…");
+      const body = { step: action.step, value };
+      for (const input of ctx.extras) body[input.name] = input.value.trim();
       try {
-        const response = await post(action.url, { step: action.step, value });
+        const response = await post(action.url, body);
         if (!response.ok) throw new Error(await errorText(response));
-        status.textContent = _("Sent.");
+        // The answer card may have arrived first on the socket (foldAnswer): its words say more than "Sent.".
+        if (!status.classList.contains("card-answer")) status.textContent = _("Sent.");
+        if (ctx.extras.length) ctx.choose(value);
       } catch (error) {
         status.textContent = _("Not sent: {reason}. Please try again.", { reason: error.message });
-        for (const input of control.querySelectorAll("button, input")) input.disabled = false;
+        for (const input of controls) input.disabled = false;
+        return;
       }
+      if (ctx.extras.length && ctx.canAnswer) for (const input of controls) input.disabled = false;
+    },
+    choose(value) {
+      ctx.chosen = value;
+      for (const button of card.querySelectorAll(".card-choice")) {
+        button.setAttribute("aria-pressed", String(button.dataset.value === value));
+      }
+    },
+    sendExtras(form) {
+      if (ctx.chosen !== null) return ctx.answer(ctx.chosen, form);
+      // Nothing chosen yet: the words wait in their box and go with the choice.
+      const status = card.querySelector(".card-status") || card.appendChild(el("p", "card-status muted"));
+      status.textContent = _("Choose an answer above: your words are sent with it.");
+      card.querySelector(".card-choice:not(:disabled)")?.focus();
     },
   };
   return ctx;
@@ -197,4 +233,25 @@ export function settleSteps(root, card, payload) {
       }
     }
   }
+}
+
+// An answer card (payload.type "….answer" with action.step) records an answer. Shown on its own it says the answer a
+// second time, in a bubble that looks as if support wrote it: instead its words replace the status line of the card
+// it answers (the last one with that step), once. False when there is no such card here (then render it as a card).
+export function foldAnswer(root, payload) {
+  const step = payload?.action?.step;
+  if (!step || !String(payload.type || "").endsWith(".answer")) return false;
+  const answered = [...root.querySelectorAll(`.card-message[data-step="${CSS.escape(String(step))}"]`)]
+    .filter((card) => !String(card.dataset.cardType || "").endsWith(".answer"))
+    .pop();
+  if (!answered) return false;
+  const words = (Array.isArray(payload.blocks) ? payload.blocks : []).map((block) => block?.text).filter(Boolean);
+  const status = answered.querySelector(".card-status") || answered.appendChild(el("p"));
+  status.className = "card-status card-answer";
+  status.textContent = words.join(" ");
+  if (answered.cardContext) answered.cardContext.canAnswer = false;
+  for (const control of answered.querySelectorAll(".card-choices button, .card-input input, .card-input button")) {
+    control.disabled = true;
+  }
+  return true;
 }

@@ -8,6 +8,7 @@ import { applyCardUpdate } from "./cards.js";
 import { gettext_noop, t as _, useLanguage } from "./i18n.js";
 import { ChatSocket, localStore, socketUrl } from "./socket.js";
 import { insertText, saveDraft } from "./console/composer.js";
+import { pumpFiles, startFiles } from "./console/files.js";
 import { $, me, panes, root, shared, toast } from "./console/kit.js";
 import { pendingFailed, pendingSent, renderMessage, updateSeen } from "./console/messages.js";
 import { activate, ensurePane, inFront, markRead, openChat, setUnread, updatePane } from "./console/panes.js";
@@ -36,6 +37,7 @@ const handlers = {
       if (!inFront(pane)) setUnread(pane, conversation.unread || 0);
     }
     shared.socket.markReady();
+    pumpFiles();
   },
   queue(frame) {
     queueReplace(frame.conversations || []);
@@ -102,6 +104,12 @@ const socket = new ChatSocket({
     handlers[frame.type]?.(frame);
   },
   onState: showState,
+  // 4401: this staff session has ended (signed out elsewhere, ended from the sessions page, a password or factor
+  // change, or its hours are over). Reloading leads to the sign-in page; unsent messages wait in the outbox.
+  onUnauthorized() {
+    location.reload();
+    return new Promise(() => {});
+  },
   onAck(item, frame) {
     pendingSent(panes.get(frame.conversation), frame.client_msg_id);
   },
@@ -115,6 +123,7 @@ const socket = new ChatSocket({
   },
 });
 shared.socket = socket;
+startFiles(socket);
 
 $("presence").addEventListener("change", (event) => {
   if (!socket.sendNow({ type: "presence", status: event.target.value })) toast(_("You're offline; try again soon."));

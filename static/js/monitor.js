@@ -3,6 +3,7 @@
 // history, then `message` frames arrive). A supervisor writes only private notes here (kind "note": the server
 // never sends notes to a customer socket). The server is the truth: after a reconnect we watch again from the
 // last staff seq we showed, so nothing is shown twice or missed.
+import { refreshWithSession, renderAttachments } from "./attachments.js";
 
 const root = document.getElementById("monitor");
 const rows = document.getElementById("monitor-rows");
@@ -121,6 +122,7 @@ function showMessage(frame) {
   body.dir = "auto";
   body.textContent = frame.body || (frame.payload && frame.payload.title) || "";
   item.append(meta, body);
+  if (frame.attachments?.length) item.append(renderAttachments(frame.attachments, { refresh: refreshWithSession }));
   list.append(item);
   list.scrollTop = list.scrollHeight;
 }
@@ -186,7 +188,11 @@ function connect() {
     if (watching) send({ type: "watch", conversation: watching, after_seq: lastSeq });
   });
   socket.addEventListener("message", (event) => onFrame(JSON.parse(event.data)));
-  socket.addEventListener("close", () => {
+  socket.addEventListener("close", (event) => {
+    if (event.code === 4401) {
+      location.reload(); // the staff session has ended: the page leads to the sign-in
+      return;
+    }
     setState("reconnecting…");
     setTimeout(connect, retryMs + Math.random() * 300);
     retryMs = Math.min(retryMs * 2, 15000);

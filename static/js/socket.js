@@ -225,9 +225,11 @@ export class ChatSocket {
     for (const item of this.outbox) this.raw(item.frame);
   }
 
-  // A message to deliver exactly once. Returns the outbox item (its client_msg_id keys the pending bubble).
+  // A message to deliver exactly once. Returns the outbox item (its client_msg_id keys the pending bubble; a message
+  // with files brings the id it was given when its first file was stored, static/js/attachments.js).
   send(frame) {
-    const item = { frame: { ...frame, type: "send", client_msg_id: newClientId() }, created_at: new Date().toISOString() };
+    const client_msg_id = frame.client_msg_id || newClientId();
+    const item = { frame: { ...frame, type: "send", client_msg_id }, created_at: new Date().toISOString() };
     this.merge();
     this.outbox.push(item);
     this.store.save(this.outbox);

@@ -1,8 +1,9 @@
 // The customer's chat, inside the widget's iframe. Everything from the server is rendered with textContent.
-import { applyCardUpdate, settleSteps, renderCard } from "../js/cards.js";
+import { applyCardUpdate, foldAnswer, settleSteps, renderCard } from "../js/cards.js";
 import { applyDirection, gettext_noop, isRtl, pickLanguage, t as _, translatePage, useLanguage } from "../js/i18n.js";
 import { readMarkers } from "../js/markers.js";
 import { ChatSocket, State, localStore, socketUrl } from "../js/socket.js";
+import { widgetFiles } from "./files.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("widget");
@@ -32,6 +33,9 @@ const chat = {
   baselineSeq: 0,
   tokenWaiters: [],
   ended: new Set(), // conversations we know have ended: never made current again by a late frame
+  walkthroughs: new Map(), // conversation -> whether a wrong-network walkthrough runs in it (payload.walkthrough_open)
+  starting: false, // the wrong-network chip was pressed and the walkthrough is on its way
+  waiting: null, // the last `waiting` frame of the current chat, while it waits for an agent
 };
 
 
@@ -113,8 +117,13 @@ function bubble(role, body, createdAt) {
   return li;
 }
 
+// Returns false when the message needs no bubble of its own (an answer shown on the card it answers).
 function renderMessage(frame) {
   $("w-empty").hidden = true;
+  if (frame.kind === "card" && foldAnswer(list, frame.payload)) {
+    scrollDown();
+    return false;
+  }
   const last = list.lastElementChild;
   if (last && last.dataset.conversation && last.dataset.conversation !== String(frame.conversation)) {
     list.appendChild(el("li", "msg-divider", _("New chat")));
@@ -124,11 +133,13 @@ function renderMessage(frame) {
   li.dataset.seq = frame.seq;
   li.dataset.conversation = frame.conversation;
   if (role === "agent" && frame.author?.name) li.prepend(el("span", "msg-author", frame.author.name));
+  files.decorate(li, frame);
   list.appendChild(li);
   if (frame.payload) settleSteps(list, li.querySelector(".card-message"), frame.payload);
   if (frame.client_msg_id) pendingList.querySelector(`[data-client-id="${CSS.escape(frame.client_msg_id)}"]`)?.remove();
   updateSeen();
   scrollDown();
+  return true;
 }
 
 function cardBubble(frame) {
@@ -152,17 +163,27 @@ function getWithToken(url) {
   return fetch(new URL(url, location.origin), { headers: { Authorization: `Bearer ${chat.token}` } });
 }
 
-// "I sent to the wrong network": the guided walkthrough starts in this chat (or opens one).
+// "I sent to the wrong network": the guided walkthrough starts in this chat (or opens one). The chip is hidden
+// while a walkthrough runs in the current chat and offered again once it ended (or in a new chat).
 async function startRecovery(button) {
-  button.disabled = true;
+  chat.starting = true;
+  showQuick();
   try {
     const response = await postAnswer("/recovery/walkthrough/start/", {});
     if (!response.ok) throw new Error(String(response.status));
+    const started = await response.json();
+    if (started.step !== "done") chat.walkthroughs.set(started.conversation, true);
   } catch {
     notice(_("We could not start that just now. Please try again, or write to us."));
   } finally {
-    button.disabled = false;
+    chat.starting = false;
+    showQuick();
   }
+}
+
+function showQuick() {
+  const running = Boolean(chat.conversation) && chat.walkthroughs.get(chat.conversation) === true;
+  $("w-quick").hidden = chat.starting || running;
 }
 
 function renderPending(item) {
@@ -171,6 +192,7 @@ function renderPending(item) {
   li.dataset.clientId = item.frame.client_msg_id;
   li.querySelector(".msg-status").textContent = _("Waiting to send");
   li.querySelector(".msg-status").title = _("Not sent yet: it will go as soon as you're connected");
+  files.note(li, item.frame);
   pendingList.appendChild(li);
   $("w-empty").hidden = true;
   scrollDown();
@@ -188,6 +210,27 @@ function updateSeen() {
     seen.classList.add("msg-seen");
     seen.querySelector(".msg-status").textContent = _("Seen");
   }
+}
+
+// The customer's place in line and the agents online (the `waiting` frame): someone knows they are here, and
+// they may leave: the chat waits for them and nothing closes it. Null hides it (an agent accepted, or it ended).
+function showWaiting(frame) {
+  chat.waiting = frame || null;
+  $("w-waiting").hidden = !frame;
+  if (!frame) return;
+  const number = (n) => new Intl.NumberFormat(document.documentElement.lang || undefined).format(n);
+  $("w-waiting-place").textContent =
+    frame.position <= 1
+      ? _("You're next in line.")
+      : _("You are number {position} in line.", { position: number(frame.position) });
+  $("w-waiting-agents").textContent =
+    frame.agents_online > 0
+      ? _("Agents online now: {count}", { count: number(frame.agents_online) })
+      : _("No agent is online right now. The first to arrive will answer you.");
+  $("w-waiting-leave").textContent = _(
+    "You can leave this page: your chat waits for you and nothing closes it. Come back any time to read the answer.",
+  );
+  scrollDown();
 }
 
 function notice(text) {
@@ -224,6 +267,7 @@ async function speak(locale) {
   if ((await useLanguage(lang)) !== lang) return; // the words did not download: keep what the server rendered
   translatePage(document);
   if (chat.socket) showState(chat.socket.state);
+  showWaiting(chat.waiting); // its words, in the language that just arrived
 }
 
 // The words of this page's data-i18n attributes, marked so that makemessages -d djangojs keeps them.
@@ -239,15 +283,19 @@ const PAGE_WORDS = [
   gettext_noop("Your message"),
   gettext_noop("Write a message…"),
   gettext_noop("Send"),
+  gettext_noop("Attach a file"),
+  gettext_noop("Files to send"),
 ];
 
 function setConversation(id) {
   if (id && chat.ended.has(id)) id = null;
   if (id !== chat.conversation) resetEndButton();
+  if (chat.waiting && chat.waiting.conversation !== id) showWaiting(null);
   if (id) input.placeholder = _("Write a message…");
   chat.conversation = id;
   endButton.hidden = !id;
   if (id) chat.socket.track(id);
+  showQuick();
 }
 
 // --- frames ------------------------------------------------------------------------------------------
@@ -264,15 +312,21 @@ const handlers = {
       chat.socket.raw({ type: "resume", conversation: frame.conversation, after_seq: chat.socket.lastSeq(frame.conversation) });
     }
     chat.socket.markReady();
+    files.online();
   },
   message(frame) {
     if (frame.payload?.type === "ended") chat.ended.add(frame.conversation);
+    if (typeof frame.payload?.walkthrough_open === "boolean") {
+      chat.walkthroughs.set(frame.conversation, frame.payload.walkthrough_open);
+    }
     if (!chat.conversation) setConversation(frame.conversation);
-    renderMessage(frame);
+    const shown = renderMessage(frame);
+    showQuick();
     if (frame.payload?.type === "ended" && frame.conversation === chat.conversation) setConversation(null);
     if (frame.author?.role !== "customer") {
       $("w-typing").hidden = true;
-      if (!chat.open && frame.seq > chat.baselineSeq && frame.conversation === chat.conversation) {
+      const fresh = shown && !chat.open && frame.seq > chat.baselineSeq; // an answer shown on its card is not news
+      if (fresh && frame.conversation === chat.conversation) {
         chat.unread += 1;
         toParent({ type: "helpdesk:unread", count: chat.unread });
       }
@@ -287,6 +341,13 @@ const handlers = {
     } else if (frame.status !== "ended") {
       setConversation(frame.conversation);
     }
+    // Accepted (or ended): someone is here, the line is behind them.
+    if (frame.status !== "waiting" && chat.waiting?.conversation === frame.conversation) showWaiting(null);
+  },
+  waiting(frame) {
+    if (chat.ended.has(frame.conversation)) return;
+    if (chat.conversation && frame.conversation !== chat.conversation) return;
+    showWaiting(frame);
   },
   typing(frame) {
     const box = $("w-typing");
@@ -321,8 +382,26 @@ function markRead() {
 
 // --- composer ----------------------------------------------------------------------------------------
 
+// Attachments (./files.js): the tray, pending messages with files, the files of messages.
+const files = widgetFiles({
+  root,
+  input,
+  pendingList,
+  bubble,
+  notice,
+  scrollDown,
+  token: () => chat.token,
+  renewToken: async () => ((chat.token = null), await askForToken()),
+});
+
 function send() {
   const body = input.value.trim();
+  if (files.chosen()) {
+    files.send(body); // with files: uploaded first, then sent (they wait in the outbox while offline)
+    input.value = "";
+    typing(false);
+    return;
+  }
   if (!body) return;
   const item = chat.socket.send({ body, kind: "text" }); // customers may omit the conversation
   renderPending(item);
@@ -422,6 +501,7 @@ async function start() {
     },
   });
   for (const item of chat.socket.pending()) renderPending(item);
+  files.start(chat.socket, `widget.${tokenSubject(token)}`);
   chat.socket.start();
 }
 

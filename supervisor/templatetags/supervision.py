@@ -3,6 +3,8 @@ from datetime import datetime, timedelta
 from django import template
 from django.utils import timezone
 
+from chat.attachments import links
+
 register = template.Library()
 
 
@@ -32,3 +34,9 @@ def seconds(value: float | timedelta | None) -> str:
     if isinstance(value, timedelta):
         value = value.total_seconds()
     return human_duration(value)
+
+
+@register.simple_tag
+def attachment_thumbnail(attachment_id: str) -> str:
+    """A fresh signed link to a picture's thumbnail, for a page rendered now (docs/protocol.md, "Attachments")."""
+    return links.signed_url(attachment_id, links.THUMB)

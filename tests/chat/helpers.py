@@ -8,12 +8,14 @@ import jwt
 from channels.db import database_sync_to_async as sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
 from helpdesk.asgi import application
+from tests.support.staff import signed_in_session_key
 
 ORIGIN = b"http://testserver"
+# A process's first socket opens its database and Redis connections (0.6 s alone): on a loaded 2-core machine the
+# communicator's default second was not always enough.
+CONNECT_TIMEOUT = 5
 
 
 def widget_token(sub: str = "cust-1", *, exp_in: int = 600, secret: str | None = None, **claims) -> str:
@@ -22,12 +24,7 @@ def widget_token(sub: str = "cust-1", *, exp_in: int = 600, secret: str | None =
 
 
 def session_cookie(user) -> str:
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    return store.session_key
+    return signed_in_session_key(user)
 
 
 class Socket:
@@ -48,12 +45,13 @@ class Socket:
         timeout: float = 3,
         skip: tuple[str, ...] = ("queue", "conversation", "typing", "read", "offer"),
     ):
-        """The next frame of `frame_type`, skipping background frames; fails on anything else."""
+        """The next frame of `frame_type`, skipping background frames; fails on anything else. A customer's
+        `waiting` frames (their place in line) are always background, unless asked for."""
         while True:
             frame = await self.recv(timeout)
             if frame["type"] == frame_type:
                 return frame
-            if frame["type"] not in skip:
+            if frame["type"] not in skip and frame["type"] != "waiting":
                 raise AssertionError(f"expected {frame_type}, got {frame}")
 
     async def nothing(self, timeout: float = 0.5) -> bool:
@@ -71,7 +69,7 @@ class Socket:
 
 async def widget_socket(token: str | None = None, after_seq: int = 0, **claims) -> tuple[Socket, dict]:
     communicator = WebsocketCommunicator(application, "/ws/widget/")
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=CONNECT_TIMEOUT)
     assert connected
     socket = Socket(communicator)
     await socket.send({"type": "hello", "token": token or widget_token(**claims), "after_seq": after_seq})
@@ -84,7 +82,7 @@ async def agent_socket(user, origin: bytes = ORIGIN, extra_headers=()) -> tuple[
     headers = [(b"origin", origin), (b"host", b"testserver"), (b"cookie", f"sessionid={key}".encode())]
     headers += list(extra_headers)  # e.g. the browser's accept-language
     communicator = WebsocketCommunicator(application, "/ws/agent/", headers=headers)
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=CONNECT_TIMEOUT)
     assert connected, f"agent socket refused ({code})"
     socket = Socket(communicator)
     welcome = await socket.expect("welcome")

@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT, require
 
 PRODUCTION_ENV = {
@@ -31,6 +33,19 @@ def test_no_default_secret_outside_debug():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "HELPDESK_SECRET_KEY is required" in result.stderr
+
+
+@pytest.mark.parametrize(("secret", "starts"), [("s" * 31, False), ("é" * 16, True), ("s" * 32, True)])
+def test_the_widget_secret_must_be_at_least_32_bytes_outside_debug(secret, starts):
+    result = _manage("check", env={**PRODUCTION_ENV, "HELPDESK_WIDGET_SECRET": secret})
+    assert (result.returncode == 0) == starts, result.stderr
+    if not starts:
+        assert "ImproperlyConfigured" in result.stderr and "at least 32 bytes (it is 31)" in result.stderr
+
+
+def test_a_short_widget_secret_is_allowed_in_debug():
+    result = _manage("check", env={**PRODUCTION_ENV, "HELPDESK_WIDGET_SECRET": "short", "HELPDESK_DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
 
 
 def test_secret_can_come_from_a_file(tmp_path):

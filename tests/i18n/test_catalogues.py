@@ -11,6 +11,7 @@ from tests.i18n.catalogues import DOMAINS, LANGUAGES, TRANSLATED, entries
 CUSTOMER_AND_CONSOLE = (
     "templates/chat/",
     "templates/accounts/",
+    "accounts/",  # sign-in, second step, enrolment and sessions messages
     "templates/base.html",
     "chat/cards.py",
     "chat/errors.py",  # refusals on both sockets and the survey answer

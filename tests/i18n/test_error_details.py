@@ -140,12 +140,27 @@ def _constant_details(path: Path) -> set[str]:
     return found
 
 
+def _attachment_details() -> set[str]:
+    """chat/attachments/ raises its refusals by name, from chat/attachments/errors.py: the ones its modules use."""
+    from chat.attachments import errors as attachment_errors
+
+    used = set()
+    for path in (ROOT / "chat" / "attachments").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            value = getattr(attachment_errors, node.id, None) if isinstance(node, ast.Name) else None
+            if path.name != "errors.py" and value in attachment_errors.DETAILS:
+                used.add(value)
+    return used
+
+
 def test_every_detail_a_person_can_meet_is_listed_for_translation():
     """A new refusal in chat/ must be listed in chat/errors.py (customers' or staff's, and translated), or be said
     where no socket reads it (NOT_ON_A_SOCKET)."""
     raised = set().union(
         *(_constant_details(ROOT / "chat" / name) for name in ("services.py", "consumers.py", "access.py"))
     )
+    raised |= _attachment_details()
     assert errors.CUSTOMER_DETAILS.isdisjoint(errors.STAFF_DETAILS)
-    assert raised - errors.CUSTOMER_DETAILS - errors.STAFF_DETAILS - NOT_ON_A_SOCKET - BY_CODE == set()
+    shared = errors.ATTACHMENT_DETAILS  # uploads and sends with files: both sides meet them
+    assert raised - errors.CUSTOMER_DETAILS - errors.STAFF_DETAILS - shared - NOT_ON_A_SOCKET - BY_CODE == set()
     assert errors.LISTED - raised == set()  # nothing listed that is no longer raised

@@ -12,7 +12,7 @@ from web3 import Web3
 from chat import services as chat_services
 from chat.models import Message
 from helpdesk.celery import app as celery_app
-from recovery.models import RecoveryCase, Walkthrough
+from recovery.models import Lookup, RecoveryCase, Walkthrough
 from tests.conftest import require
 from tests.support.chains import token_transfer
 from tickets import services as tickets_services
@@ -118,6 +118,9 @@ def test_the_whole_walkthrough_from_the_widget_and_the_console(local_chains, cha
         assert console.post(status_url, {"status": status}, content_type="application/json").status_code == 200
     assert Walkthrough.objects.get(pk=wid).step == "done"
     assert cards(conversation_id)[-1]["title"] == f"Recovery case #{case.pk}: Completed: credited"
+    # Every card says the walkthrough still runs, up to the one that ends it (the widget's chip waits for that).
+    running = [c["walkthrough_open"] for c in cards(conversation_id)]
+    assert all(running[:-1]) and running[-1] is False
     moves = TimelineEvent.objects.filter(kind="recovery.case_status").values_list("data__to", "actor_role")
     assert list(moves) == [
         ("under_review", "agent"),
@@ -235,3 +238,23 @@ def test_a_broken_registry_gets_a_calm_answer_not_a_crash(started, customer, set
     response = answer(client, wid, "asset", "USDT", **bearer(customer))
     assert response.status_code == 503 and response.json()["error"] == "lookups_unavailable"
     assert Walkthrough.objects.get(pk=wid).step == "asset"
+
+
+def test_not_now_ends_the_walkthrough_and_its_last_card_says_so(started, customer):
+    """The last card of a walkthrough the customer ends with "Not now" tells the widget it ended."""
+    wid = started["walkthrough"]
+    lookup = Lookup.objects.create(
+        txid_input="0x" + "ab" * 32,
+        tx_hash="0x" + "ab" * 32,
+        input_format="evm_hash",
+        customer=customer,
+        conversation_id=started["conversation"],
+        status=Lookup.Status.DONE,
+        verdict="wrong_network_recoverable",
+    )
+    Walkthrough.objects.filter(pk=wid).update(step="result", lookup=lookup)
+    assert answer(Client(), wid, "case", "no", **bearer(customer)).json()["step"] == "done"
+    last = cards(started["conversation"])[-1]
+    assert last["type"] == "recovery.answer" and last["blocks"] == [{"text": "Not now"}]
+    assert last["walkthrough_open"] is False
+    assert all(card["walkthrough_open"] for card in cards(started["conversation"])[:-1])

@@ -2,6 +2,7 @@
 per-socket rate limit and the body size limit. (The basic cases live in tests/chat/test_consumers.py.)"""
 
 import json
+import logging
 import time
 import uuid
 
@@ -13,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 
-from chat.models import Message
+from chat.models import Conversation, Message
 from helpdesk.asgi import application
 from tests.chat.helpers import agent_socket, send_frame, session_cookie, widget_socket, widget_token
 from tests.conftest import require
@@ -175,13 +176,57 @@ async def test_a_socket_sending_too_fast_gets_rate_limited_and_recovers(settings
     answers = [await socket.recv() for _ in range(45)]
     pongs = sum(1 for a in answers if a["type"] == "pong")
     limited = [a for a in answers if a["type"] == "error"]
-    assert 30 <= pongs <= 34, pongs  # the bucket refills 3 a second while the burst is sent
+    # hello spent one of the 30; the bucket refills 3 a second while the burst is sent
+    assert 29 <= pongs <= 33, pongs
     assert limited and all(a["code"] == "rate_limited" for a in limited)
     assert pongs + len(limited) == 45, "every frame got exactly one answer"
     await socket.c.receive_nothing(timeout=1.2)
     await socket.send({"type": "ping"})
     assert (await socket.recv())["type"] == "pong", "the socket recovers once the burst is over"
     await socket.close()
+
+
+async def test_frames_before_hello_spend_from_the_same_bucket(settings):
+    """A socket that never says hello cannot make the server parse and answer without limit: 100 frames at the
+    limit of 30 get `hello_required` until the bucket is empty, then `rate_limited` (a few refills apart)."""
+    settings.CHAT_RATE_PER_10S = 30
+    communicator = WebsocketCommunicator(application, "/ws/widget/")
+    assert (await communicator.connect())[0]
+    for n in range(100):
+        await communicator.send_to(text_data=json.dumps({"type": "ping"} if n % 2 else send_frame("hi")))
+    codes = [json.loads(await communicator.receive_from(timeout=5))["code"] for _ in range(100)]
+    assert codes[:30] == ["hello_required"] * 30
+    assert set(codes[30:]) <= {"hello_required", "rate_limited"}
+    assert codes.count("rate_limited") >= 60, codes  # the bucket refills 3 a second while the burst is sent
+    await communicator.send_to(text_data=json.dumps({"type": "hello", "token": widget_token()}))
+    assert json.loads(await communicator.receive_from())["code"] == "rate_limited", "hello spends from it too"
+    assert await communicator.receive_nothing(timeout=1.2)
+    await communicator.send_to(text_data=json.dumps({"type": "hello", "token": widget_token()}))
+    assert json.loads(await communicator.receive_from())["type"] == "welcome", "the socket stayed open"
+    await communicator.disconnect()
+
+
+async def test_agent_frames_with_a_nul_are_refused_not_reported_as_a_database_failure(alice, bob, caplog):
+    """A NUL in a transfer note reached PostgreSQL, which refused it: the agent read "unavailable, safe to retry"
+    (it never is) and the server logged a traceback."""
+    customer, _ = await widget_socket()
+    await customer.send(send_frame("help"))
+    conversation = (await customer.expect("ack", skip=("message", "conversation")))["conversation"]
+    agent, _ = await agent_socket(alice)
+    await agent.send({"type": "accept", "conversation": conversation})
+    await agent.expect("conversation", skip=("queue", "offer", "message"))
+    for frame in (
+        {"type": "transfer", "conversation": conversation, "to_agent": bob.pk, "note": "over to you\x00"},
+        {"type": "presence", "status": "online\x00"},
+    ):
+        await agent.send(frame)
+        refused = await agent.expect("error", skip=("queue", "offer", "message", "conversation"))
+        assert refused["code"] == "bad_frame" and "NUL" in refused["detail"], refused
+    held = await sync_to_async(lambda: Conversation.objects.get(pk=conversation).assignee_id)()
+    assert held == alice.pk, "the refused transfer changed nothing"
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    await agent.close()
+    await customer.close()
 
 
 async def test_the_limit_is_per_socket_and_rate_limited_sends_store_nothing(settings):

@@ -8,21 +8,15 @@ import jwt
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
 from helpdesk.asgi import application
+from tests.support.staff import signed_in_session_key
 
 BACKGROUND = ("queue", "conversation", "typing", "read", "offer", "welcome")
 
 
 def _session_key(user) -> str:
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    return store.session_key
+    return signed_in_session_key(user)
 
 
 class Socket:

@@ -133,7 +133,7 @@ def test_transcript_query_count_does_not_grow_with_its_length(
             agent=alice, conversation_id=conversation.pk, client_msg_id=uuid.uuid4(), body=f"note {n}", kind="note"
         )
     client.force_login(sofia)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):  # 2 of them: the staff session and its 2nd-factor device
         response = client.get(reverse("transcript", args=[conversation.pk]))
     assert len(response.context["entries"]) > 50
 
@@ -145,3 +145,35 @@ def test_an_ongoing_chat_offers_to_watch_it_live(client, sofia, alice, customer)
     assert f'href="/monitor/?watch={conversation.pk}"' in page
     client.force_login(alice)
     assert "/monitor/" not in client.get(reverse("transcript", args=[conversation.pk])).content.decode()
+
+
+def test_a_transcript_shows_the_files_and_its_exports_carry_lasting_staff_links(
+    client, sofia, alice, customer, tmp_path, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chat.attachments import services as attachment_services
+    from tests.chat.attachments import samples
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    conversation = chat(customer, ["my deposit"], agent=alice)
+    picture = attachment_services.attachment_upload(
+        upload=SimpleUploadedFile("wallet.png", samples.png()), staff=alice, conversation_id=conversation.pk
+    )
+    attachment_services.agent_message_post(
+        agent=alice, conversation_id=conversation.pk, client_msg_id=uuid.uuid4(), body="", attachments=[str(picture.pk)]
+    )
+    client.force_login(sofia)
+    page = client.get(reverse("transcript", args=[conversation.pk])).content.decode()
+    link = f"/chat/attachments/{picture.pk}/open/"
+    assert f'href="{link}"' in page and f"/chat/attachments/{picture.pk}/thumb/?e=" in page and "wallet.png" in page
+    document = json.loads(client.get(reverse("transcript_json", args=[conversation.pk])).content)
+    files = [row["data"]["attachments"] for row in document["timeline"] if row["data"].get("attachments")]
+    assert files == [
+        [{"id": str(picture.pk), "name": "wallet.png", "size": picture.size, "content_type": "image/png", "link": link}]
+    ]
+    assert link in client.get(reverse("transcript_csv", args=[conversation.pk])).content.decode()
+    assert client.get(link).status_code == 302

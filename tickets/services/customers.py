@@ -13,7 +13,11 @@ def customer_upsert(*, external_id: str, **fields) -> Customer:
     external_id = str(external_id).strip()
     if not external_id:
         raise ValueError("a customer needs the exchange's user id")
-    values = {key: str(fields[key])[:200] for key in CUSTOMER_FIELDS if fields.get(key) not in (None, "")}
+    values = {
+        key: str(fields[key])[: Customer._meta.get_field(key).max_length]  # cut to the column, whatever the caller
+        for key in CUSTOMER_FIELDS
+        if fields.get(key) not in (None, "")
+    }
     customer, created = Customer.objects.get_or_create(external_id=external_id, defaults=values)
     changed = {key: value for key, value in values.items() if getattr(customer, key) != value}
     if not created and changed:

@@ -79,21 +79,35 @@ def _check_webhook(url: str, events: list[str]) -> tuple[str, list[str]]:
     return url, sorted({e.strip() for e in events})
 
 
-def webhook_endpoint_create(*, url: str, events: list[str] | None = None, description: str = "") -> WebhookEndpoint:
-    """Register a URL. The signing secret is generated here; the caller shows it to the exchange."""
+def webhook_endpoint_create(
+    *, url: str, events: list[str] | None = None, description: str = "", include_text: bool = False
+) -> WebhookEndpoint:
+    """Register a URL. The signing secret is generated here; the caller shows it to the exchange.
+    `include_text`: the endpoint opts in to the words of agents' replies in chat.reply_waiting."""
     url, events = _check_webhook(url, events or [])
     return WebhookEndpoint.objects.create(
-        url=url, events=events, description=description[:200], secret=secrets.token_hex(32)
+        url=url,
+        events=events,
+        description=description[:200],
+        include_text=bool(include_text),
+        secret=secrets.token_hex(32),
     )
 
 
 def webhook_endpoint_update(
-    *, endpoint: WebhookEndpoint, url: str | None = None, events: list[str] | None = None, is_active: bool | None = None
+    *,
+    endpoint: WebhookEndpoint,
+    url: str | None = None,
+    events: list[str] | None = None,
+    is_active: bool | None = None,
+    include_text: bool | None = None,
 ) -> WebhookEndpoint:
     new_url, new_events = _check_webhook(url or endpoint.url, endpoint.events if events is None else events)
     endpoint.url, endpoint.events = new_url, new_events
     if is_active is not None:
         endpoint.is_active = bool(is_active)
+    if include_text is not None:
+        endpoint.include_text = bool(include_text)
     endpoint.save()
     return endpoint
 

@@ -20,10 +20,12 @@ def event_record(
     actor_role: str | None = None,
     conversation_id: int | None = None,
     data: dict | None = None,
+    webhook_text: dict | None = None,
 ) -> TimelineEvent:
     """Append one row to the timeline and queue its webhook deliveries for after the commit.
 
     Callers run inside their own transaction; with no webhook registered this costs one cached lookup.
+    `webhook_text` goes only to endpoints that opted in to message text (tickets.webhooks.deliveries_create).
     """
     event = TimelineEvent.objects.create(
         ticket=ticket,
@@ -33,5 +35,5 @@ def event_record(
         conversation_id=conversation_id,
         data=data or {},
     )
-    webhooks.deliveries_create(event=event)
+    webhooks.deliveries_create(event=event, text=webhook_text)
     return event

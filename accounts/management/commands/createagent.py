@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Role
-from accounts.services import staff_upsert
+from accounts.services import factors, staff_upsert
 
 
 class Command(BaseCommand):
@@ -12,11 +12,17 @@ class Command(BaseCommand):
         parser.add_argument("--password", help="set this password (omit to leave it unchanged)")
         parser.add_argument("--role", default=Role.AGENT, choices=Role.values)
         parser.add_argument("--name", default="")
+        parser.add_argument(
+            "--totp-secret",
+            help="enrol an authenticator app with this base32 secret (replaces any earlier one; ends every session)",
+        )
 
-    def handle(self, email, password, role, name, **options):
+    def handle(self, email, password, role, name, totp_secret=None, **options):
         try:
             user, created = staff_upsert(email=email, password=password, role=role, name=name)
+            if totp_secret:
+                factors.totp_set_secret(user=user, base32_secret=totp_secret)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         verb = "created" if created else "updated"
-        self.stdout.write(f"{verb} {user.role} {user.email}")
+        self.stdout.write(f"{verb} {user.role} {user.email}" + (" with an authenticator app" if totp_secret else ""))

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts import demo
 from accounts.models import Role
 from accounts.services import staff_upsert
 from tickets import services as tickets_services
@@ -35,14 +36,20 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         for email, role, name in STAFF:
-            staff_upsert(email=email, password=DEMO_PASSWORD, role=role, name=name)
+            user, created = staff_upsert(email=email, password=None, role=role, name=name)
+            if created or not user.check_password(DEMO_PASSWORD):
+                staff_upsert(email=email, password=DEMO_PASSWORD, role=role)
+            demo.enrol(user)  # supervisors and admins need a second factor (HELPDESK_MFA_REQUIRED)
         for fields in CUSTOMERS:
             tickets_services.customer_upsert(**fields)
         for seeder in _seeders():
             seeder(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with:"))
         for email, role, _ in STAFF:
-            self.stdout.write(f"  {role:<11} {email:<24} password: {DEMO_PASSWORD}")
+            secret = demo.DEMO_TOTP_SECRETS.get(email)
+            factor = f"  authenticator key: {secret}" if secret else ""
+            self.stdout.write(f"  {role:<11} {email:<24} password: {DEMO_PASSWORD}{factor}")
+        self.stdout.write("  The current code for a demo key: python manage.py democode supervisor@demo.test")
         self.stdout.write("  Customer view (demo exchange site): /demo/exchange/?user=demo-alice")
 
 

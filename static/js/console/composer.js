@@ -74,6 +74,7 @@ function setMode(pane) {
 
 function sendFrom(pane) {
   const body = pane.input.value.trim();
+  if (pane.files?.chosen()) return sendWithFiles(pane, body); // ./files.js
   if (!body) return;
   const kind = mode(pane);
   const item = shared.socket.send({ conversation: pane.id, body, kind });
@@ -81,6 +82,12 @@ function sendFrom(pane) {
   pane.input.value = "";
   saveDraft(pane);
   if (kind === "text") typing(pane, false);
+}
+
+function sendWithFiles(pane, body) {
+  pane.files.send(body, mode(pane)); // a reply or a note; uploaded first, then sent
+  pane.input.value = "";
+  saveDraft(pane);
 }
 
 function typing(pane, active) {

@@ -38,7 +38,7 @@ export function toast(text) {
   toast.timer = setTimeout(() => (box.hidden = true), 7000);
 }
 
-function csrfToken() {
+export function csrfToken() {
   const match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
   return match ? decodeURIComponent(match[1]) : "";
 }

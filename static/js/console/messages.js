@@ -1,4 +1,5 @@
 // Messages in a chat pane: bubbles, cards, the agent's own sends waiting for their ack, and "Seen".
+import { refreshWithSession, renderAttachments } from "../attachments.js";
 import { renderCard, settleSteps } from "../cards.js";
 import { t as _ } from "../i18n.js";
 import { readMarkers } from "../markers.js";
@@ -41,6 +42,9 @@ export function renderMessage(pane, frame) {
     });
     li.querySelector(".msg-body").replaceChildren(card);
   }
+  if (frame.attachments?.length) {
+    li.insertBefore(renderAttachments(frame.attachments, { refresh: refreshWithSession }), li.querySelector(".msg-status"));
+  }
   decorate(li, frame); // a removed secret, a look-alike link (console/safety.js)
   pane.list.appendChild(li);
   if (frame.payload) settleSteps(pane.list, li.querySelector(".card-message"), frame.payload);
@@ -55,6 +59,7 @@ export function renderPending(pane, item) {
   li.dataset.clientId = item.frame.client_msg_id;
   const status = li.querySelector(".msg-status");
   status.textContent = _("Waiting to send");
+  if (item.frame.attachments?.length) status.before(el("p", "att-count", _("Files: {n}", { n: item.frame.attachments.length })));
   pane.pendingList.appendChild(li);
   scrollDown(pane);
 }

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0005_webhookdelivery_next_attempt_at'),
+        ('tickets', '0006_webhook_include_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts.models import Presence, Role, User
+from accounts.services.sessions import EndReason, staff_sessions_end
 
 GROUP_FOR_ROLE = {Role.AGENT: "Agents", Role.SUPERVISOR: "Supervisors", Role.ADMIN: "Admins"}
 
@@ -26,6 +27,8 @@ def staff_upsert(*, email: str, password: str | None, role: str = Role.AGENT, na
         user.set_unusable_password()
     user.save()
     _sync_groups(user)
+    if password and not created:
+        staff_sessions_end(user=user, reason=EndReason.PASSWORD_CHANGED)
     return user, created
 
 

@@ -1,0 +1,62 @@
+"""Whether a customer has a widget socket open anywhere (any server process), and since when they have none.
+
+A count per customer in the shared cache (Redis in production): +1 when a socket says hello, -1 when it closes,
+kept alive by each socket's heartbeat (every 20 s) and forgotten TTL seconds after the last one. A server that dies
+with sockets open cannot take them off the count: the count then lasts until its TTL, a minute at most.
+Read by chat.replies (the chat.reply_waiting webhook: never sent while the customer is connected). Informational
+only, like agents' presence: nothing here moves or ends a chat.
+"""
+
+import time
+
+from django.core.cache import cache
+
+TTL_SECONDS = 60  # three widget heartbeats
+
+
+def _count_key(customer_id: int) -> str:
+    return f"chat:customer-sockets:{customer_id}"
+
+
+def _left_key(customer_id: int) -> str:
+    return f"chat:customer-left:{customer_id}"
+
+
+def socket_opened(customer_id: int) -> None:
+    key = _count_key(customer_id)
+    cache.add(key, 0, TTL_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # it expired in between
+        cache.set(key, 1, TTL_SECONDS)
+    cache.touch(key, TTL_SECONDS)
+
+
+def socket_alive(customer_id: int) -> None:
+    """A heartbeat: the count lives on. A count lost (expired, a restarted cache) counts this socket again."""
+    key = _count_key(customer_id)
+    if (cache.get(key) or 0) <= 0:
+        cache.set(key, 1, TTL_SECONDS)
+    else:
+        cache.touch(key, TTL_SECONDS)
+
+
+def socket_closed(customer_id: int) -> int:
+    """Take one socket off the count; when none is left, remember when the customer left. Returns what is left."""
+    key = _count_key(customer_id)
+    try:
+        left = cache.decr(key)
+    except ValueError:  # expired: nobody counted
+        left = 0
+    if left <= 0:
+        cache.set(_left_key(customer_id), time.time(), 24 * 3600)
+    return max(left, 0)
+
+
+def is_connected(customer_id: int) -> bool:
+    return (cache.get(_count_key(customer_id)) or 0) > 0
+
+
+def left_at(customer_id: int) -> float | None:
+    """When the customer's last socket closed (seconds since the epoch), if known."""
+    return cache.get(_left_key(customer_id))
