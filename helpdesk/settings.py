@@ -81,6 +81,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Bad input is refused at the door, in the reader's language (after LocaleMiddleware), with request.user known
+    # for the page; API errors are JSON whatever produced them. See helpdesk/middleware.py.
+    "helpdesk.middleware.ApiErrorsAsJson",
+    "helpdesk.middleware.RefuseUnreadableInput",
     "django_otp.middleware.OTPMiddleware",
     # Ends staff sessions past their hours or ended elsewhere; holds a password-only session at the second step.
     "accounts.middleware.StaffSessionMiddleware",
@@ -380,7 +384,13 @@ else:
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # The API speaks JSON only, both ways (docs/api.md): no form encodings, no browsable HTML pages.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_METADATA_CLASS": "tickets.api_input.ApiMetadata",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "tickets.api_input.JsonAlways",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",  # DRF's test client speaks the API's only language
+    "DEFAULT_PAGINATION_CLASS": "tickets.api_input.ApiPagination",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
@@ -390,6 +400,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get their own components, so "required, not blank" (minLength) is documented where it holds.
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 LOGGING = {

@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("supervisor.urls")),
 ]
 
+handler400 = "helpdesk.errors.bad_request"
 handler404 = "helpdesk.errors.not_found"
 handler500 = "helpdesk.errors.server_error"

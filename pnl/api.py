@@ -3,7 +3,7 @@ positions, and set how a market counts. Every push is idempotent by the exchange
 pnl.services, answer."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
@@ -11,12 +11,14 @@ from pnl import serializers as s
 from pnl import services
 from tickets import services as tickets_services
 from tickets.api_auth import ApiKeyAuthentication, HasScope
+from tickets.api_input import Unprocessable, validated
 from tickets.api_schema import ApiSchema
 
 IMPORT_DOC = (
     "Idempotent: rows are keyed by the exchange's `external_id`. A row sent again with the same values is counted "
     "as `unchanged`; one sent again with different values is listed in `conflicts` and NOT changed. An invalid row "
-    "rejects the whole batch (400) and stores nothing. The customer is created if unknown."
+    "rejects the whole batch (400, or 422 for the same id twice in one batch) and stores nothing. The customer is "
+    "created if unknown."
 )
 
 
@@ -24,17 +26,20 @@ class PnlApiView(GenericAPIView):
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [HasScope]
     required_scope = "pnl:write"
+    refusals = {
+        method: {"422": "Well-formed, but against a rule (named in `detail`, with a `code`); nothing was stored."}
+        for method in ("POST", "PUT")
+    }
     schema = ApiSchema()  # documents the 400/401/403/404 answers too, like the rest of the API
 
     def handle_exception(self, exc):
         if isinstance(exc, services.PnlError):
-            exc = exceptions.ValidationError({"detail": exc.detail, "code": exc.code})
+            # The rows fit the schema but break a rule it cannot state (docs/api.md: 422).
+            exc = Unprocessable({"detail": exc.detail, "code": exc.code})
         return super().handle_exception(exc)
 
     def valid(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        return validated(serializer_class, self.request.data)
 
 
 class _Import(PnlApiView):

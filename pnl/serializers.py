@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from pnl.models import CostBasis, Fill, Rounding
+from tickets.api_input import PositiveDecimal, Unprocessable
 
 MAX_BATCH = 5000
 AMOUNT = {"max_digits": 38, "decimal_places": 18}
@@ -12,7 +13,11 @@ class Symbol(serializers.CharField):
     """Market symbols are stored upper-case, as the exchange's tickers are (btcusdt == BTCUSDT)."""
 
     def to_internal_value(self, data):
-        return super().to_internal_value(data).strip().upper()
+        symbol = super().to_internal_value(data).strip().upper()
+        if self.max_length is not None and len(symbol) > self.max_length:
+            # "ß" is "SS" in capitals: the schema's maxLength held, the column would not. A rule, not a shape: 422.
+            raise Unprocessable({"detail": f"{data!r} is longer than {self.max_length} characters in capitals"})
+        return symbol
 
 
 class FillIn(serializers.Serializer):
@@ -20,11 +25,11 @@ class FillIn(serializers.Serializer):
     time = serializers.DateTimeField(help_text="ISO 8601; UTC when no offset is given.")
     market = Symbol(max_length=40, help_text="e.g. BTCUSDT")
     side = serializers.ChoiceField(choices=Fill.Side.values)
-    price = serializers.DecimalField(**AMOUNT, min_value=0, help_text="Send as a string to keep every digit.")
-    quantity = serializers.DecimalField(**AMOUNT, min_value=0)
+    price = PositiveDecimal(**AMOUNT, help_text="Send as a string to keep every digit.")
+    quantity = PositiveDecimal(**AMOUNT)
     fee = serializers.DecimalField(**AMOUNT, required=False, help_text="Positive = paid; negative = a maker rebate.")
     fee_asset = serializers.CharField(max_length=20, required=False, allow_blank=True, help_text="Blank = quote asset.")
-    fee_rate = serializers.DecimalField(
+    fee_rate = PositiveDecimal(
         **AMOUNT, required=False, allow_null=True, help_text="Quote asset per unit of the fee asset at fill time."
     )
     order_id = serializers.CharField(max_length=128, required=False, allow_blank=True)
@@ -75,7 +80,7 @@ PositionBatch = batch_of("positions", PositionIn)
 
 
 class MarketSettingIn(serializers.Serializer):
-    quote_asset = serializers.CharField(max_length=20)
+    quote_asset = Symbol(max_length=20)
     precision = serializers.IntegerField(min_value=0, max_value=18, default=2)
     rounding = serializers.ChoiceField(choices=Rounding.values, default=Rounding.HALF_EVEN)
     cost_basis = serializers.ChoiceField(choices=CostBasis.values, default=CostBasis.FIFO)

@@ -36,6 +36,7 @@ FILL_FIELDS = (
     "order_id",
     "reported_pnl",
 )
+SYMBOL_LENGTH = MarketSetting._meta.get_field("symbol").max_length
 FUNDING_FIELDS = ("time", "market", "amount")
 REBATE_FIELDS = ("time", "kind", "market", "amount", "asset", "rate")
 POSITION_FIELDS = ("market", "opened_at", "closed_at", "reported_pnl", "cost_basis")
@@ -143,13 +144,17 @@ def positions_import(*, customer: Customer, positions: Iterable[dict]) -> Import
         _check_common(row)
         if row.get("closed_at") is not None and row["closed_at"] < row["opened_at"]:
             raise PnlError("bad_row", f"{row['external_id']}: closed_at is before opened_at")
-    report = ImportReport()
+    ids = [str(row["external_id"]) for row in rows]
+    if len(set(ids)) != len(ids):
+        raise PnlError("bad_row", "the same id appears twice in one batch")
+    # One locking read for the whole batch and one insert for the new rows (5,000 rows took 12 s one by one).
+    known = {p.external_id: p for p in Position.objects.select_for_update().filter(external_id__in=ids)}
+    report, fresh = ImportReport(), []
     for row in rows:
         values = {k: v for k, v in row.items() if k in POSITION_FIELDS}
-        found = Position.objects.select_for_update().filter(external_id=row["external_id"]).first()
+        found = known.get(str(row["external_id"]))
         if found is None:
-            Position.objects.create(customer=customer, external_id=row["external_id"], **values)
-            report.created += 1
+            fresh.append(Position(customer=customer, external_id=row["external_id"], **values))
         elif found.customer_id != customer.pk:
             report.conflicts.append({"id": found.external_id, "detail": "this id belongs to another customer"})
         elif changed := _differences(found, values, POSITION_FIELDS):
@@ -157,6 +162,8 @@ def positions_import(*, customer: Customer, positions: Iterable[dict]) -> Import
             report.updated += 1
         else:
             report.unchanged += 1
+    Position.objects.bulk_create(fresh, batch_size=1000)
+    report.created = len(fresh)
     return report
 
 
@@ -170,8 +177,11 @@ def market_setting_upsert(
 ) -> MarketSetting:
     if rounding not in Rounding.values or cost_basis not in CostBasis.values or not 0 <= precision <= 18:
         raise PnlError("bad_setting", "rounding, cost basis or precision is not one we know")
+    symbol = symbol.strip().upper() if symbol != MarketSetting.DEFAULT_SYMBOL else symbol
+    if not symbol or len(symbol) > SYMBOL_LENGTH:  # "ß" is "SS" in capitals
+        raise PnlError("bad_setting", f"a market symbol has 1 to {SYMBOL_LENGTH} characters in capitals")
     setting, _ = MarketSetting.objects.update_or_create(
-        symbol=symbol.strip().upper() if symbol != MarketSetting.DEFAULT_SYMBOL else symbol,
+        symbol=symbol,
         defaults={
             "quote_asset": quote_asset.strip().upper(),
             "precision": precision,

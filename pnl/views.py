@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
 from chat import selectors as chat_selectors
+from helpdesk.inputs import EARLIEST_DATETIME, LATEST_DATETIME
 from pnl import selectors, services
 from pnl.cards import breakdown_card
 from pnl.models import Position
@@ -58,10 +59,16 @@ def _when(text: str | None, name: str):
     """An ISO date-time from the query string (UTC when no zone is given); None when absent."""
     if not text:
         return None
-    value = parse_datetime(text) or parse_datetime(f"{text}T00:00:00")
+    try:
+        value = parse_datetime(text) or parse_datetime(f"{text}T00:00:00")
+    except ValueError:  # the right shape, but no such day or hour (2026-02-30)
+        value = None
     if value is None:
         raise ValueError(f"{name} is not a date-time like 2026-03-01T09:00")
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not EARLIEST_DATETIME <= value < LATEST_DATETIME:  # also keeps "+ a day" and time zones from overflowing
+        raise ValueError(f"{name} must be from 1970 to 2099")
+    return value
 
 
 def _range_breakdown(request, customer):

@@ -6,6 +6,7 @@ from django import forms
 from django.shortcuts import render
 from django.utils import timezone
 
+from helpdesk.inputs import DateInRange
 from supervisor import charts, dashboard
 from supervisor.access import supervisor_required
 
@@ -14,8 +15,8 @@ MAX_DAYS = 366
 
 
 class RangeForm(forms.Form):
-    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateInRange(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateInRange(label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()

@@ -6,6 +6,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from chat.models import Conversation, Satisfaction
+from helpdesk.inputs import DateInRange
 
 YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
 
@@ -14,8 +15,8 @@ class HistoryFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Words in the chat")
     agent = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="Any agent")
     customer = forms.CharField(required=False, max_length=200, label="Customer (name, e-mail or exchange id)")
-    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateInRange(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateInRange(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(required=False, choices=[("", "Any"), *Conversation.Status.choices])
     tags = forms.CharField(required=False, max_length=200, label="Tags (comma-separated)")
     vip = forms.ChoiceField(required=False, choices=YES_NO, label="VIP")

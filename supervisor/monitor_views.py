@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from chat import services as chat_services
+from helpdesk.inputs import id_from_text
 from supervisor import selectors
 from supervisor.access import supervisor_required
 
@@ -29,9 +30,8 @@ def monitor_rows(request):
 @require_POST
 def reassign(request, conversation_id: int):
     back = f"{reverse('monitor')}?watch={conversation_id}"
-    try:
-        to_agent_id = int(request.POST.get("to_agent", ""))
-    except ValueError:
+    to_agent_id = id_from_text(request.POST.get("to_agent", ""))
+    if to_agent_id is None:
         messages.error(request, "Choose the agent who should take this chat.")
         return redirect(back)
     reason = request.POST.get("reason", "").strip()[:500]

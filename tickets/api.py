@@ -4,8 +4,7 @@ tickets.services and answer; reads come from the models and tickets.selectors.""
 from django.apps import apps
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -14,6 +13,7 @@ from accounts.models import User
 from tickets import serializers as s
 from tickets import services
 from tickets.api_auth import ApiKeyAuthentication, HasScope
+from tickets.api_input import Conflict, Unprocessable, validated
 from tickets.api_schema import ApiSchema
 from tickets.models import (
     ApiKey,
@@ -28,6 +28,8 @@ from tickets.webhooks import is_public
 
 API = TimelineEvent.ActorRole.API
 API_READ = CustomerAccess.What.API
+OTHER_CUSTOMERS = {"409": "It belongs to another customer; nothing was written."}
+RULE = {"422": "Well-formed, but against a rule of the helpdesk (named in `detail`); nothing was written."}
 
 
 class ApiView(GenericAPIView):
@@ -36,19 +38,20 @@ class ApiView(GenericAPIView):
     schema = ApiSchema()
 
     def handle_exception(self, exc):
-        # Service refusals become ordinary API errors with the service's own words.
+        # Service refusals become ordinary API errors with the service's own words: input the schema allows but
+        # a rule refuses is a 422, a clash with stored data a 409 (docs/api.md).
         if isinstance(exc, services.TicketError):
             exc = {"forbidden": exceptions.PermissionDenied, "not_found": exceptions.NotFound}.get(
-                exc.code, exceptions.ValidationError
+                exc.code, Unprocessable
             )({"detail": exc.detail})
+        elif isinstance(exc, services.Conflict):
+            exc = Conflict({"detail": str(exc)})
         elif isinstance(exc, ValueError):
             exc = exceptions.ValidationError({"detail": str(exc)})
         return super().handle_exception(exc)
 
-    def valid(self, serializer_class, **kwargs) -> dict:
-        serializer = serializer_class(data=self.request.data, **kwargs)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+    def valid(self, serializer_class, *, partial: bool = False) -> dict:
+        return validated(serializer_class, self.request.data, partial=partial)
 
 
 def _staff_read(request, accesses) -> None:
@@ -97,9 +100,12 @@ class CustomerRead(ApiView):
 class DepositAddresses(ApiView):
     required_scopes = {"GET": "customers:read", "POST": "customers:write"}
     serializer_class = s.DepositAddressSerializer
+    refusals = {"POST": OTHER_CUSTOMERS}
     pagination_class = None  # a customer has a handful of addresses: one plain list
 
+    @extend_schema(responses=s.DepositAddressSerializer(many=True))
     def get(self, request, external_id: str):
+        """The customer's deposit addresses: one plain list, not paginated."""
         customer = _customer(external_id)
         _staff_read(request, [_read(customer, "deposit addresses")])
         return Response(s.DepositAddressSerializer(customer.deposit_addresses.all(), many=True).data)
@@ -116,6 +122,7 @@ class DepositAddresses(ApiView):
 class ActivityCreate(ApiView):
     required_scope = "activity:write"
     serializer_class = s.ActivitySerializer
+    refusals = {"POST": OTHER_CUSTOMERS}
 
     @extend_schema(responses={200: s.ActivitySerializer, 201: s.ActivitySerializer})
     def post(self, request):
@@ -133,33 +140,22 @@ class ActivityCreate(ApiView):
 class TicketList(ApiView):
     required_scopes = {"GET": "tickets:read", "POST": "tickets:write"}
     serializer_class = s.TicketSerializer
-    query_filters = True
+    refusals = {"POST": RULE}
 
-    @extend_schema(
-        operation_id="v1_tickets_list",
-        responses=s.TicketSerializer(many=True),
-        parameters=[
-            OpenApiParameter("status", str, enum=Ticket.Status.values),
-            OpenApiParameter("customer", str, description="The exchange's user id."),
-            OpenApiParameter("updated_since", str, description="ISO 8601 date-time."),
-        ],
-    )
+    @extend_schema(operation_id="v1_tickets_list", responses=s.TicketSerializer(many=True), parameters=[s.TicketQuery])
     def get(self, request):
         qs = (
             Ticket.objects.select_related("customer", "assignee")
             .prefetch_related("tags")
             .order_by("-updated_at", "-pk")
         )
-        params = request.query_params
-        if params.get("status"):
-            qs = qs.filter(status=params["status"])
-        if params.get("customer"):
-            qs = qs.filter(customer__external_id=params["customer"])
-        if params.get("updated_since"):
-            since = parse_datetime(params["updated_since"])
-            if since is None:
-                raise exceptions.ValidationError({"updated_since": "use an ISO 8601 date-time"})
-            qs = qs.filter(updated_at__gte=since)
+        filters = validated(s.TicketQuery, request.query_params, query=True)
+        if filters.get("status"):
+            qs = qs.filter(status=filters["status"])
+        if filters.get("customer"):
+            qs = qs.filter(customer__external_id=filters["customer"])
+        if filters.get("updated_since"):
+            qs = qs.filter(updated_at__gte=filters["updated_since"])
         page = self.paginate_queryset(qs)
         _staff_read(request, [_read(ticket.customer, "tickets", ticket_id=ticket.pk) for ticket in page])
         return self.get_paginated_response(s.TicketSerializer(page, many=True).data)
@@ -191,6 +187,7 @@ def ticket_detail(ticket_id: int) -> dict:
 class TicketDetail(ApiView):
     required_scopes = {"GET": "tickets:read", "PATCH": "tickets:write"}
     serializer_class = s.TicketDetailSerializer
+    refusals = {"PATCH": RULE}
 
     def get(self, request, ticket_id: int):
         body = ticket_detail(ticket_id)
@@ -210,7 +207,7 @@ class TicketDetail(ApiView):
             if email:
                 changes["assignee"] = User.objects.filter(email__iexact=email, is_active=True).first()
                 if changes["assignee"] is None:
-                    raise exceptions.ValidationError({"assignee_email": "no active staff member has this email"})
+                    raise Unprocessable({"assignee_email": "no active staff member has this email"})
         services.ticket_update(ticket=ticket, actor=None, actor_role=API, **changes)
         return Response(ticket_detail(ticket.pk))
 
@@ -266,6 +263,7 @@ class Transcript(ApiView):
 class WebhookList(ApiView):
     required_scope = "webhooks:manage"
     serializer_class = s.WebhookSerializer
+    refusals = {"POST": RULE}
     pagination_class = None  # a few endpoints at most: one plain list
 
     @extend_schema(operation_id="v1_webhooks_list", responses=s.WebhookSerializer(many=True))
@@ -288,6 +286,7 @@ class WebhookList(ApiView):
 class WebhookDetail(ApiView):
     required_scope = "webhooks:manage"
     serializer_class = s.WebhookSerializer
+    refusals = {"PATCH": RULE}
 
     def get(self, request, webhook_id: int):
         return Response(s.WebhookSerializer(get_object_or_404(WebhookEndpoint, pk=webhook_id)).data)
@@ -325,7 +324,9 @@ class WebhookDeliveries(ApiView):
     required_scope = "webhooks:manage"
     serializer_class = s.DeliverySerializer
 
+    @extend_schema(responses=s.DeliverySerializer(many=True))
     def get(self, request, webhook_id: int):
+        """The endpoint's deliveries, newest first: a page like GET /tickets/."""
         endpoint = get_object_or_404(WebhookEndpoint, pk=webhook_id)
         qs = WebhookDelivery.objects.filter(endpoint=endpoint).select_related("event").order_by("-pk")
         page = self.paginate_queryset(qs)

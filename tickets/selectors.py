@@ -6,6 +6,7 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from helpdesk.inputs import id_from_text
 from tickets import explorers
 from tickets.models import AccountActivity, CannedReply, Customer, Ticket, TimelineEvent
 
@@ -58,8 +59,8 @@ def tickets_filtered(filters: TicketFilters, *, viewer: User) -> QuerySet[Ticket
     if filters.q:
         query = Q(subject__icontains=filters.q) | Q(customer__name__icontains=filters.q)
         query |= Q(customer__external_id=filters.q)
-        if filters.q.lstrip("#").isdigit():
-            query |= Q(pk=int(filters.q.lstrip("#")))
+        if (ticket_id := id_from_text(filters.q)) is not None:
+            query |= Q(pk=ticket_id)
         qs = qs.filter(query)
     return qs.order_by("-updated_at", "-pk")
 

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from tickets.api_input import HttpUrl
 from tickets.models import AccountActivity, Customer, DepositAddress, Ticket, TimelineEvent, WebhookEndpoint
 from tickets.webhooks import public_data
 
@@ -107,6 +108,18 @@ class TicketDetailSerializer(TicketSerializer):
         return self.context["conversation_ids"]
 
 
+class TicketQuery(serializers.Serializer):
+    """The filters of GET /api/v1/tickets/ (a bad one is a 400 naming what it takes)."""
+
+    status = serializers.ChoiceField(
+        choices=Ticket.Status.values,
+        required=False,
+        error_messages={"invalid_choice": f"use one of {', '.join(Ticket.Status.values)}"},
+    )
+    customer = serializers.CharField(max_length=128, required=False, help_text="The exchange's user id.")
+    updated_since = serializers.DateTimeField(required=False, help_text="ISO 8601 date-time with its zone.")
+
+
 class TicketCreateSerializer(serializers.Serializer):
     customer = serializers.CharField(max_length=128, help_text="The exchange's user id (created if unknown).")
     subject = serializers.CharField(max_length=200)
@@ -151,6 +164,16 @@ class TranscriptSerializer(serializers.Serializer):
 
 
 class WebhookSerializer(serializers.ModelSerializer):
+    # http(s) only (tickets.api_input.HTTP_URL), the host checked by the service; Django's URLValidator would also
+    # refuse hosts a URI may name (https://0.a), which the schema could not say.
+    url = HttpUrl(max_length=500, help_text="An http:// or https:// URL that receives the events.")
+    events = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        max_length=100,
+        required=False,
+        help_text="Event kinds (`ticket.status`) or prefixes ending in a dot (`ticket.`); empty means all.",
+    )
+
     class Meta:
         model = WebhookEndpoint
         fields = ["id", "url", "events", "is_active", "description", "include_text", "created_at"]

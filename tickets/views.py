@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
+from helpdesk.inputs import id_from_text
 from tickets import selectors, services
 from tickets.models import CannedReply, Customer, CustomerAccess, Ticket
 
@@ -31,6 +32,14 @@ def staff_only(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _named(model, raw: str | None):
+    """The row a form names by its id; 404 for anything else ("abc", 10^30, -1), as for an id that is gone."""
+    pk = id_from_text(raw or "")
+    if pk is None:
+        raise Http404
+    return get_object_or_404(model, pk=pk)
 
 
 def _ticket_or_404(ticket_id: int) -> Ticket:
@@ -109,10 +118,9 @@ def _apply_action(request, ticket: Ticket) -> None:
     elif action == "note":
         services.ticket_note_add(ticket=ticket, body=data.get("body", ""), actor=user)
     elif action == "link":
-        try:
-            conversation_id = int(data.get("conversation", ""))
-        except ValueError as exc:
-            raise services.TicketError("choose a chat to link") from exc
+        conversation_id = id_from_text(data.get("conversation", ""))
+        if conversation_id is None:
+            raise services.TicketError("choose a chat to link")
         services.ticket_link_conversation(ticket=ticket, conversation_id=conversation_id, actor=user)
     elif action == "take":
         services.ticket_assignee_set(ticket=ticket, assignee=user, actor=user)
@@ -128,7 +136,7 @@ def _update_from_form(ticket: Ticket, data, user: User) -> None:
     }
     if "assignee" in data:
         raw = data["assignee"]
-        changes["assignee"] = get_object_or_404(User, pk=raw) if raw else None
+        changes["assignee"] = _named(User, raw) if raw else None
     services.ticket_update(ticket=ticket, actor=user, **changes)
 
 
@@ -216,7 +224,7 @@ def canned_replies(request):
 def _canned_action(request) -> None:
     data = request.POST
     if data.get("action") == "delete":
-        reply = get_object_or_404(CannedReply, pk=data.get("reply"))
+        reply = _named(CannedReply, data.get("reply"))
         services.canned_reply_delete(reply=reply, actor=request.user)
     elif data.get("action") == "save":
         services.canned_reply_save(

@@ -1,33 +1,22 @@
-"""schemathesis against the REST API's own OpenAPI schema (/api/schema/), on the real server with a real API key:
-no 5xx, and every response matches the schema (status codes, content types, bodies)."""
+"""schemathesis against the REST API's own OpenAPI schema (/api/schema/), on the real server with a real API key,
+with every check it has (`--checks all`: no 5xx, status codes, content types, headers and bodies as documented,
+schema-violating requests refused, schema-valid ones accepted, undocumented methods 405, auth not ignored...),
+both generation modes and every phase (examples, coverage, fuzzing, stateful). Negative ids are part of it."""
 
 import json
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, assume, given
-from hypothesis import settings as hsettings
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from tests.conftest import require
+from tickets.models import ApiKey
 
-EXAMPLES_PER_OPERATION = 25
-CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
-ALL_SCOPES = [
-    "customers:read",
-    "customers:write",
-    "activity:write",
-    "tickets:read",
-    "tickets:write",
-    "transcripts:read",
-    "webhooks:manage",
-    "pnl:write",
-]
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+EXAMPLES_PER_OPERATION = 10
+ALL_SCOPES = ApiKey.Scope.values  # a key that may do everything
 
 
 @pytest.fixture
@@ -37,59 +26,35 @@ def api_key(transactional_db, customer):
     return api_key_create(name="schemathesis", scopes=ALL_SCOPES)[1]
 
 
-def operations(base: str):
+def operations(base: str) -> list[tuple[str, str]]:
     import urllib.request
 
-    # The schema is generated on request: give a loaded machine time (schemathesis' own loader waits 10 s).
+    # The schema is generated on request: give a loaded machine time.
     with urllib.request.urlopen(f"{base}/api/schema/?format=json", timeout=120) as response:
         document = json.loads(response.read())
-    schema = schemathesis.openapi.from_dict(document)
-    return [result.ok() for result in schema.get_all_operations()]
+    return [(method.upper(), path) for path, item in document["paths"].items() for method in item]
 
 
-def run_operation(operation, base: str, headers: dict, checks: list) -> int:
-    calls = []
-
-    @hsettings(
-        max_examples=EXAMPLES_PER_OPERATION,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(case=operation.as_strategy())
-    def check(case):
-        # Negative ids never reach the API's views (Django's <int:> takes digits only): see the xfail below.
-        assume(not any(isinstance(v, int) and v < 0 for v in (case.path_parameters or {}).values()))
-        response = case.call(base_url=base, headers=headers, timeout=30)
-        case.validate_response(response, checks=checks)
-        calls.append(response.status_code)
-
-    check()
-    return len(calls)
-
-
-def test_the_api_answers_generated_requests_by_its_schema_without_server_errors(asgi_server, api_key):
+def test_schemathesis_with_every_check_finds_nothing(asgi_server, api_key, tmp_path):
     require("postgres", "redis")
-    found = operations(asgi_server)
-    assert len(found) >= 8, "the schema lists the API's operations"
-    headers = {"Authorization": f"Bearer {api_key}"}
-    probes, failures = {}, {}
-    for op in found:
-        name = f"{op.method.upper()} {op.path}"
-        try:
-            probes[name] = run_operation(op, asgi_server, headers, CHECKS)
-        except Exception as exc:  # gather every operation's failure, then report them all
-            failures[name] = str(exc)[:600]
-    print(f"\nschemathesis: {json.dumps({'operations': len(found), 'requests': sum(probes.values())})}")
-    assert failures == {}
-
-
-def test_every_status_code_the_api_answers_is_documented(asgi_server, api_key):
-    require("postgres", "redis")
-    headers = {"Authorization": f"Bearer {api_key}"}
-    for op in operations(asgi_server):
-        run_operation(op, asgi_server, headers, [status_code_conformance])
+    har = tmp_path / "requests.har"
+    command = [
+        *(sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG), "run"),
+        f"{asgi_server}/api/schema/?format=json",
+        *("--checks", "all", "--mode", "all", "--phases", "examples,coverage,fuzzing,stateful"),
+        *("--header", f"Authorization: Bearer {api_key}"),
+        *("--max-examples", str(EXAMPLES_PER_OPERATION), "--seed", "14", "--workers", "1"),
+        *("--suppress-health-check", "all", "--request-timeout", "60", "--generation-database", "none"),
+        *("--report", "har", "--report-har-path", str(har), "--no-color"),
+    ]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=tmp_path, check=False)
+    summary = run.stdout[run.stdout.rfind("SUMMARY") :]
+    assert run.returncode == 0, run.stdout[-12000:]
+    urls = [entry["request"]["url"] for entry in json.loads(har.read_text())["log"]["entries"]]
+    negative = [url for url in urls if re.search(r"/-[0-9]+/", url)]
+    print(f"\nschemathesis: {len(urls)} requests, {len(negative)} with a negative id\n{summary}")
+    assert len(operations(asgi_server)) >= 20, "the schema lists the API's operations"
+    assert negative, "negative ids are part of the run"
 
 
 def test_the_api_refuses_every_operation_without_a_key_or_with_a_key_missing_the_scope(asgi_server, api_key):
@@ -100,30 +65,47 @@ def test_the_api_refuses_every_operation_without_a_key_or_with_a_key_missing_the
     from tickets.services import api_key_create
 
     weak = api_key_create(name="no scopes", scopes=[])[1]
-    for op in operations(asgi_server):
-        path = op.path.replace("{external_id}", "cust-1")
+    for method, template in operations(asgi_server):
+        path = template.replace("{external_id}", "cust-1").replace("{symbol}", "BTCUSDT")
         for name in ("ticket_id", "conversation_id", "webhook_id"):
             path = path.replace("{" + name + "}", "1")
         for header, expected in ((None, 401), (f"Bearer {weak}", 403), ("Bearer hdk_forged_key", 401)):
-            request = urllib.request.Request(asgi_server + path, method=op.method.upper())
+            request = urllib.request.Request(asgi_server + path, method=method)
             if header:
                 request.add_header("Authorization", header)
-            if op.method.upper() in ("POST", "PATCH", "PUT"):
+            if method in ("POST", "PATCH", "PUT"):
                 request.add_header("Content-Type", "application/json")
                 request.data = b"{}"
             with pytest.raises(urllib.error.HTTPError) as refused:
                 urllib.request.urlopen(request, timeout=15)
-            assert refused.value.code == expected, (op.method, path, header, refused.value.code)
+            assert refused.value.code == expected, (method, path, header, refused.value.code)
 
 
-def test_a_negative_id_gets_the_apis_json_404(asgi_server, api_key):
+def test_every_id_that_cannot_exist_gets_the_documented_json_404(asgi_server, api_key):
+    """-1, 0 and 10^30 in every id of every operation: the API's JSON 404, as the schema says (the negative ids do
+    not even match Django's <int:> converter, so this is the 404 of a URL with no route)."""
     require("postgres", "redis")
-    import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(f"{asgi_server}/api/v1/tickets/-1/")
-    request.add_header("Authorization", f"Bearer {api_key}")
-    with pytest.raises(urllib.error.HTTPError) as answer:
-        urllib.request.urlopen(request, timeout=30)
-    assert answer.value.code == 404
-    assert answer.value.headers["Content-Type"].startswith("application/json")
+    import schemathesis
+    from schemathesis.checks import (
+        content_type_conformance,
+        not_a_server_error,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    with urllib.request.urlopen(f"{asgi_server}/api/schema/?format=json", timeout=120) as response:
+        schema = schemathesis.openapi.from_dict(json.loads(response.read()))
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+    probed = 0
+    for operation in (result.ok() for result in schema.get_all_operations()):
+        ids = [p.name for p in operation.path_parameters if p.definition["schema"].get("type") == "integer"]
+        for value in (-1, 0, 10**30) if ids else ():
+            body = {"body": {}, "media_type": "application/json"} if list(operation.body) else {}
+            case = operation.Case(path_parameters=dict.fromkeys(ids, value), **body)
+            answer = case.call(base_url=asgi_server, headers={"Authorization": f"Bearer {api_key}"}, timeout=30)
+            case.validate_response(answer, checks=checks)
+            assert answer.status_code == 404 and answer.json()["detail"], (operation.label, value)
+            probed += 1
+    assert probed >= 24, "every operation with an id was probed"

@@ -2,13 +2,11 @@
 conversation, the agent who holds it and a supervisor; customer A against customer B over HTTP."""
 
 import json
-import uuid
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
-from chat import services as chat_services
 from tests.chat.helpers import widget_token
+from tests.security.urlconf import fill, patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -17,56 +15,6 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {"login", "healthz", "demo_exchange", "demo_token", "widget_frame", "api_schema", "api_docs"}
 SUPERVISOR_ONLY = ("/monitor/", "/dashboard/")
 HEALTH = "/healthz"  # 503 is its honest answer while no worker runs: not a server error
-
-
-def patterns(resolvers=None, prefix: str = ""):
-    """(route, name, converters) of every URL pattern, admin excluded (Django's own, staff-only)."""
-    for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            if route.startswith("admin/"):
-                continue
-            yield from patterns(entry.url_patterns, route)
-        elif isinstance(entry, URLPattern):
-            yield route, entry.name, entry.pattern.converters
-
-
-def fill(route: str, converters: dict, ids: dict) -> str | None:
-    """A real URL for a route: every <int:x_id> gets the id of a real object of that kind."""
-    import re
-
-    def value(match):
-        name = match.group(2)
-        return str(ids.get(name, ids["conversation_id"]))
-
-    if any(getattr(conv, "regex", None) != "[0-9]+" for conv in converters.values()):
-        return None  # str/slug/path parameters: nothing generic to fill in
-    url = re.sub(r"<(?:(\w+):)?(\w+)>", value, route)
-    if "(" in url or "^" in url:
-        return None  # regex routes (static, media)
-    return "/" + url
-
-
-@pytest.fixture
-def world(alice, bob, sofia, customer, other_customer):
-    """Carla's chat is held by Alice, with an internal note; Oscar has his own chat."""
-    posted = chat_services.customer_message_post(
-        customer=customer, conversation_id=None, client_msg_id=uuid.uuid4(), body="My deposit is missing"
-    )
-    conversation_id = posted.message.conversation_id
-    chat_services.conversation_accept(agent=alice, conversation_id=conversation_id)
-    chat_services.agent_message_post(
-        agent=alice, conversation_id=conversation_id, client_msg_id=uuid.uuid4(), body="SECRET-NOTE", kind="note"
-    )
-    other = chat_services.customer_message_post(
-        customer=other_customer, conversation_id=None, client_msg_id=uuid.uuid4(), body="Where is my USDT?"
-    )
-    ticket_id = posted.message.conversation.ticket_id
-    return {
-        "conversation_id": conversation_id,
-        "other_conversation_id": other.message.conversation_id,
-        "ids": {"conversation_id": conversation_id, "ticket_id": ticket_id, "customer_id": customer.pk},
-    }
 
 
 def urls(world) -> list[tuple[str, str]]:

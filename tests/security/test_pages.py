@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.security.test_authorisation import fill, patterns, world  # noqa: F401 - the world fixture
+from tests.security.urlconf import fill, patterns
 
 # Data blocks (json_script: type="application/json") never run, so the policy allows them.
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\b(?:src=|type=[\"']application/json))[^>]*>\s*\S", re.IGNORECASE)
@@ -61,7 +61,7 @@ def check_policy(url: str, response) -> None:
 
 
 @pytest.mark.django_db
-def test_every_html_page_carries_the_strict_policy_and_renders_no_inline_code(client, world, sofia):  # noqa: F811
+def test_every_html_page_carries_the_strict_policy_and_renders_no_inline_code(client, world, sofia):
     client.force_login(sofia)
     checked = []
     for _name, route, converters in [(n, r, c) for r, n, c in patterns()]:

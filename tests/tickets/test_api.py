@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from chat import services as chat_services
 from tickets import services
-from tickets.models import ApiKey, Customer, TimelineEvent
+from tickets.models import ApiKey, Customer, TimelineEvent, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_customer_address_activity_round_trip(api):
     listed = api.get("/api/v1/customers/u-42/deposit-addresses/").json()
     assert listed[0]["address"] == "0xabc" + "0" * 37
     taken = api.post("/api/v1/customers/u-other/deposit-addresses/", address, format="json")
-    assert taken.status_code == 400 and "another customer" in taken.json()["detail"]
+    assert taken.status_code == 409 and "another customer" in taken.json()["detail"]
 
     movement = {
         "external_id": "dep-9001",
@@ -211,3 +211,59 @@ def test_schema_and_offline_docs(client):
     html = docs.content.decode()
     assert "swagger-ui" in html and "cdn" not in html.lower() and "<script>" not in html
     assert client.get("/api/docs/?script=").status_code == 200
+
+
+def test_the_api_reads_json_only_and_refuses_events_null(api):
+    """A multipart `events=null` once subscribed a webhook to everything (issue 14)."""
+    form = api.post("/api/v1/webhooks/", {"url": "https://x.example/h", "events": "null"}, format="multipart")
+    assert form.status_code == 415 and form["Content-Type"] == "application/json"
+    null = api.post("/api/v1/webhooks/", {"url": "https://x.example/h", "events": None})
+    assert null.status_code == 400 and "events" in null.json()
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_filter_out_of_its_values_is_a_400_naming_them(api):
+    assert api.get("/api/v1/tickets/?status=AAA").json() == {
+        "status": ["use one of new, open, pending, solved, closed"]
+    }
+    assert api.get("/api/v1/tickets/?status=").status_code == 400  # "no status" is no ?status= at all
+    for bad in ("0", "201", "abc", "-1", "99999999999999999999999"):
+        assert api.get(f"/api/v1/tickets/?limit={bad}").json() == {"limit": ["use a whole number from 1 to 200"]}
+    assert api.get("/api/v1/tickets/?offset=-1").status_code == 400
+    old = api.get("/api/v1/tickets/?updated_since=0001-01-01T00:00:00%2B01:00")
+    assert old.status_code == 400 and "1970 to 2099" in old.json()["updated_since"][0]
+
+
+def test_the_schema_types_hold_where_drf_would_bend(api, ticket):
+    """DRF alone takes 1 for a boolean, 123 for a text and ignores a field it does not know."""
+    hook = api.post("/api/v1/webhooks/", {"url": "https://x.example/h"}).json()
+    assert api.patch(f"/api/v1/webhooks/{hook['id']}/", {"is_active": 0}).json() == {
+        "is_active": ["must be true or false"]
+    }
+    assert api.patch(f"/api/v1/tickets/{ticket.pk}/", {"subject": 123}).json() == {"subject": ["must be a string"]}
+    typo = api.patch(f"/api/v1/tickets/{ticket.pk}/", {"assigne_email": None})
+    assert typo.status_code == 400 and list(typo.json()) == ["assigne_email"]
+    nobody = api.patch(f"/api/v1/tickets/{ticket.pk}/", {"assignee_email": "nobody@example.com"})
+    assert nobody.status_code == 422
+
+
+def test_the_schema_says_which_lists_are_pages_and_which_are_plain(api):
+    schema = api.get("/api/schema/?format=json").json()
+
+    def answer(path: str) -> dict:
+        return schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+
+    assert answer("/api/v1/customers/{external_id}/deposit-addresses/")["type"] == "array"
+    assert answer("/api/v1/webhooks/")["type"] == "array"
+    assert answer("/api/v1/webhooks/{webhook_id}/deliveries/")["$ref"].endswith("/PaginatedDeliveryList")
+    assert answer("/api/v1/tickets/")["$ref"].endswith("/PaginatedTicketList")
+    documented = {code for item in schema["paths"].values() for op in item.values() for code in op["responses"]}
+    assert {"400", "401", "403", "404", "409", "415", "422"} <= documented
+
+
+def test_api_errors_are_json_even_in_debug(api, settings):
+    settings.DEBUG = True  # Django's debug 404 page is HTML; the exchange's backend reads JSON
+    for url in ("/api/v1/tickets/abc/", "/api/v1/tickets/-1/", "/api/v1/nothing/", "/api/v2/"):
+        answer = api.get(url)
+        assert answer.status_code == 404 and answer["Content-Type"] == "application/json", url
+        assert answer.json()["detail"]

@@ -7,7 +7,7 @@ the exchange's webhooks only after the commit. Nothing here runs on a timer: a t
 
 from tickets.services.access import Access, customer_access, customer_access_record
 from tickets.services.customers import activity_upsert, customer_upsert, deposit_address_upsert
-from tickets.services.errors import TicketError
+from tickets.services.errors import Conflict, TicketError
 from tickets.services.integration import (
     API_KEY_PREFIX,
     api_key_create,
@@ -41,6 +41,7 @@ __all__ = [
     "API_KEY_PREFIX",
     "UNSET",
     "Access",
+    "Conflict",
     "TicketError",
     "activity_upsert",
     "actor_role_of",

@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from tickets.models import AccountActivity, Customer, DepositAddress
+from tickets.services.errors import Conflict
 
 CUSTOMER_FIELDS = ("name", "email", "phone", "locale", "vip")
 
@@ -38,7 +39,7 @@ def deposit_address_upsert(*, customer: Customer, chain: str, address: str, memo
         chain=chain, address=address, memo=memo, defaults={"customer": customer}
     )
     if not created and found.customer_id != customer.pk:
-        raise ValueError(f"{chain}:{address} already belongs to another customer")
+        raise Conflict(f"{chain}:{address} already belongs to another customer")
     return found
 
 
@@ -78,7 +79,7 @@ def activity_upsert(
     }
     found = AccountActivity.objects.filter(external_id=external_id).first()
     if found is not None and found.customer_id != customer.pk:
-        raise ValueError(f"activity {external_id} belongs to another customer")
+        raise Conflict(f"activity {external_id} belongs to another customer")
     activity, created = AccountActivity.objects.update_or_create(external_id=external_id, defaults=values)
     return activity, created
 

@@ -5,3 +5,7 @@ class TicketError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.code = code
+
+
+class Conflict(ValueError):
+    """The request clashes with what the helpdesk holds (an address or a movement of another customer)."""
