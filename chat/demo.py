@@ -34,9 +34,7 @@ def seed(stdout) -> None:
     if mei is None:
         stdout.write("Safety demo: demo staff missing; skipped.")
         return
-    customer = tickets_services.customer_upsert(
-        external_id=CUSTOMER, name="Sam Okafor", email="sam.okafor@example.com", phone="+234 803 555 0142", locale="en"
-    )
+    customer = tickets_services.customer_upsert(external_id=CUSTOMER)  # made with the others by seed_demo
     first = services.customer_message_post(
         customer=customer, conversation_id=None, client_msg_id=uuid.uuid4(), body=WORDS[0], locale="en"
     )
