@@ -1,6 +1,8 @@
 """Staff users: agents, supervisors and admins. Customers are not users; the exchange vouches for them
 with a signed token (see tickets.Customer)."""
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -16,6 +18,10 @@ class Presence(models.TextChoices):
     ONLINE = "online", "Online"
     AWAY = "away", "Away"
     OFFLINE = "offline", "Offline"
+
+
+# Three missed console heartbeats (static/js/socket.js sends one every 20 s).
+PRESENCE_STALE = timedelta(seconds=60)
 
 
 class UserManager(BaseUserManager):
@@ -41,6 +47,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # Informational only: presence never moves a chat (see docs/chat.md).
     presence = models.CharField(max_length=10, choices=Presence.choices, default=Presence.OFFLINE)
+    # When one of this person's console sockets last said it was there (on connect and on its heartbeat). A
+    # console closed for longer than PRESENCE_STALE reads as offline, whatever `presence` says.
+    last_seen_at = models.DateTimeField(null=True, blank=True)
     capacity = models.PositiveSmallIntegerField(
         default=5, help_text="How many chats this agent is comfortable holding at once (for offers only)."
     )
@@ -60,6 +69,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def display_name(self) -> str:
         return self.name or self.email.split("@")[0]
+
+    def presence_now(self, now=None) -> str:
+        """Online or away as the person chose, but offline once no console of theirs has been heard from."""
+        now = now or timezone.now()
+        if self.last_seen_at is None or now - self.last_seen_at > PRESENCE_STALE:
+            return Presence.OFFLINE
+        return self.presence
 
     @property
     def is_supervisor(self) -> bool:

@@ -12,12 +12,15 @@ from bench.procs import cpu_seconds, rss_bytes, server
 from bench.stats import summary
 
 INTERVAL_S = 2.0
+OMIT = "customers omit conversation"
 
 
-def spec_for(kind: str, ports: list[int], agents, chats, *, cookies: list[str]) -> dict:
-    """The loadgen spec: who connects where (round-robin over `ports`), with which credentials."""
+def spec_for(kind: str, ports: list[int], agents, chats, *, cookies: list[str], omit: bool = False) -> dict:
+    """The loadgen spec: who connects where (round-robin over `ports`), with which credentials. `omit`: customers
+    leave "conversation" out of their frames, as the wire contract allows."""
     product = kind not in ("bare", "durable")
     spec = {"mode": "product" if product else "relay", "port": ports[0], "interval": INTERVAL_S}
+    spec["omit_conversation"] = omit
     spec["agents"] = [
         {"id": index, "cookie": cookies[index] if product else None, "port": ports[index % len(ports)]}
         for index in range(len(agents))
@@ -126,15 +129,26 @@ def drive(
 
 
 def measure(
-    kind: str, env: dict, agents, chats, cookies, *, warmup: float, duration: float, processes: int = 1
+    kind: str,
+    env: dict,
+    agents,
+    chats,
+    cookies,
+    *,
+    warmup: float,
+    duration: float,
+    processes: int = 1,
+    omit: bool = False,
 ) -> dict:
-    """One system (bare, durable, or an ASGI server running the product) at len(chats) conversations."""
+    """One system (bare, durable, or an ASGI server running the product) at len(chats) conversations; `omit`: the
+    customers' frames leave out "conversation" (the row "customers omit conversation")."""
+    label = f"{kind}{'-omit' if omit else ''}-{len(chats)}"
     with server(kind, env) as (port, pid):
-        spec = spec_for(kind, [port], agents, chats, cookies=cookies)
-        result = drive(
-            spec, env, [pid], processes=processes, warmup=warmup, duration=duration, label=f"{kind}-{len(chats)}"
-        )
+        spec = spec_for(kind, [port], agents, chats, cookies=cookies, omit=omit)
+        result = drive(spec, env, [pid], processes=processes, warmup=warmup, duration=duration, label=label)
     result["system"] = kind
+    if omit:
+        result["variant"] = OMIT
     return result
 
 

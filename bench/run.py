@@ -3,7 +3,7 @@
 Each step is bounded; a step that fails is recorded as failed (with its error) and the others still run.
 Knobs (environment): BENCH_SIZES (default 100,1000), BENCH_DURATION (s, default 12), BENCH_WARMUP (default 3),
 BENCH_ASGI_N (default 1000), BENCH_SCALE_N (default 2000,4000), BENCH_IDLE (default 10000),
-BENCH_ONLY (comma-separated step names).
+BENCH_SURGE_N (default 2000) and BENCH_SURGE_WINDOW (s, default 10), BENCH_ONLY (comma-separated step names).
 """
 
 import json
@@ -23,6 +23,8 @@ ASGI_N = int(os.environ.get("BENCH_ASGI_N", "1000"))
 SCALE_N = [int(n) for n in os.environ.get("BENCH_SCALE_N", "2000,4000").split(",")]
 ASGI_DURATION = float(os.environ.get("BENCH_ASGI_DURATION", "8"))  # 8 runs: shorter, to fit in 15 minutes
 IDLE = int(os.environ.get("BENCH_IDLE", "10000"))
+SURGE_N = int(os.environ.get("BENCH_SURGE_N", "2000"))
+SURGE_WINDOW = float(os.environ.get("BENCH_SURGE_WINDOW", "10"))
 
 
 def delivery() -> list[dict]:
@@ -32,7 +34,9 @@ def delivery() -> list[dict]:
     cookies = [fixtures.session_cookie(a) for a in agents]
     rows = []
     for size in SIZES:
-        for kind in ("bare", "durable", "uvicorn"):
+        # The product twice: with "conversation" in every customer frame, and without it (the wire contract allows
+        # both; the second is the row "customers omit conversation").
+        for kind, omit in (("bare", False), ("durable", False), ("uvicorn", False), ("uvicorn", True)):
             held = agents[: (size + fixtures.CHATS_PER_AGENT - 1) // fixtures.CHATS_PER_AGENT]
             processes = 1 if size <= 1000 else 2
             rows.append(
@@ -45,9 +49,10 @@ def delivery() -> list[dict]:
                     warmup=WARMUP,
                     duration=DURATION,
                     processes=processes,
+                    omit=omit,
                 )
             )
-            log(f"delivery {kind} {size}: {rows[-1]['deliver']}")
+            log(f"delivery {kind}{' (omit)' if omit else ''} {size}: {rows[-1]['deliver']}")
     return rows
 
 
@@ -110,6 +115,12 @@ def inbox() -> dict:
     return inbox_bench.measure()
 
 
+def surge() -> dict:
+    from bench import surge as surge_bench
+
+    return surge_bench.measure(bench_env(), SURGE_N, SURGE_WINDOW)
+
+
 def search() -> dict:
     out = OUT / "search.json"
     subprocess.run([PYTHON, "-m", "bench.search", str(out)], cwd=ROOT, env=bench_env(), check=True, timeout=600)
@@ -144,6 +155,7 @@ STEPS = {
     "idle": idle,
     "resume": resume,
     "inbox": inbox,
+    "surge": surge,
     "search": search,
     "txid": txid,
     "workers": workers,

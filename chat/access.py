@@ -132,7 +132,12 @@ def set_presence(user: User, status: str) -> None:
     broadcast.waiting_changed()  # waiting customers are told how many agents are online
 
 
+def agent_seen(user: User) -> None:
+    accounts_services.presence_seen(user=user)
+
+
 def agent_welcome(user: User) -> dict:
+    accounts_services.presence_seen(user=user)
     if user.presence == "offline" and user.role == "agent":
         # Opening the console means "I am here" for agents; a supervisor watching is not taking chats.
         accounts_services.presence_set(user=user, presence="online")

@@ -80,7 +80,10 @@ async def flush(sends: list[tuple[str, dict]]) -> None:
 
 def message_stored(message: Message, *, customer_id: int, waiting: bool) -> None:
     conversation_id = message.conversation_id
-    send(conversation_group(conversation_id), {"type": "chat.message", "frame": message_frame(message, Audience.STAFF)})
+    staff = {"type": "chat.message", "frame": message_frame(message, Audience.STAFF)}
+    if message.renders:
+        staff["renders"] = message.renders  # each staff socket picks its reader's language (chat.frames.for_reader)
+    send(conversation_group(conversation_id), staff)
     if message.is_public:
         send(customer_group(customer_id), {"type": "chat.message", "frame": message_frame(message, Audience.CUSTOMER)})
     if waiting and message.author_role == Message.AuthorRole.CUSTOMER:
@@ -163,10 +166,14 @@ def offered(conversation_id: int, agent_id: int) -> None:
     queue_changed()
 
 
-def frame_to_conversation(conversation_id: int, frame: dict, *, customer: bool) -> None:
+def frame_to_conversation(conversation_id: int, frame: dict, *, customer: bool, renders: dict | None = None) -> None:
     """Push an ephemeral frame (not a stored message) to the conversation's staff and, if `customer`, its
-    customer. Used for progress the user watches live; the stored state stays readable over HTTP."""
-    send(conversation_group(conversation_id), {"type": "chat.frame", "frame": frame})
+    customer. Used for progress the user watches live; the stored state stays readable over HTTP. `frame` is as
+    the customer reads it; `renders` ({lang: {field: value}}) as staff in another language read it."""
+    staff = {"type": "chat.frame", "frame": frame}
+    if renders:
+        staff["renders"] = renders
+    send(conversation_group(conversation_id), staff)
     if customer:
         customer_id = Conversation.objects.values_list("customer_id", flat=True).get(pk=conversation_id)
         send(customer_group(customer_id), {"type": "chat.frame", "frame": frame})

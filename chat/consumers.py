@@ -20,13 +20,15 @@ from django.db import DatabaseError
 from accounts.services import sessions as staff_sessions
 from chat import access, broadcast, customer_presence, errors, replies, selectors, services, waiting
 from chat.attachments import sending as attachment_sending
-from chat.frames import Audience, error_frame, message_frame
+from chat.frames import Audience, error_frame, for_reader, message_frame
 from chat.services import ChatError
 
 log = logging.getLogger(__name__)
 
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
+QUEUE_MAX_OFFSET = 1_000_000
+SEEN_EVERY_S = 15  # at most one "still here" write per agent socket (heartbeats come every 20 s)
 
 
 def db(func):
@@ -141,6 +143,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     audience = Audience.CUSTOMER
     handlers: dict[str, str] = {}
+    language: str | None = None  # staff read the helpdesk's cards and lines in their console's language
 
     async def dispatch(self, message):
         """Channels closes stale database connections (a thread hop) before every event; our database calls go
@@ -229,7 +232,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         staff = self.audience == Audience.STAFF
         messages = await db(selectors.messages_after)(conversation_id, after_seq, staff=staff)
         for message in messages:
-            await self.send_json(message_frame(message, self.audience))
+            await self.send_json(message_frame(message, self.audience, self.language))
         last = messages[-1] if messages else None
         last_seq = (last.staff_seq if staff else last.seq) if last else after_seq
         self.delivered[conversation_id] = max(self.delivered.get(conversation_id, 0), last_seq)
@@ -290,6 +293,9 @@ class WidgetConsumer(ChatConsumer):
     async def connect(self):
         self.customer = None
         self.locale = ""
+        # The customer's open conversation as this socket last knew it: a send that omits "conversation" takes the
+        # one-statement path into it (the statement's guard checks it is still theirs and open).
+        self.open_conversation_id: int | None = None
         self.shown_to_board: set[int] = set()  # conversations the waiting board has been asked about (chat.waiting)
         self.unread_replies: set[int] = set()  # conversations with an agent's reply delivered here and not read
         await super().connect()
@@ -342,6 +348,7 @@ class WidgetConsumer(ChatConsumer):
         await db(customer_presence.socket_opened)(self.customer.pk)
         await self.join(broadcast.customer_group(self.customer.pk))
         conversation = await db(selectors.open_conversation_for)(self.customer)
+        self.open_conversation_id = conversation.pk if conversation else None
         last_seq = conversation.last_seq if conversation else 0
         await self.send_json(
             {
@@ -381,13 +388,16 @@ class WidgetConsumer(ChatConsumer):
         if kind != "text":
             raise FrameError("forbidden", "customers send text messages")
         client_msg_id = uuid_field(frame, "client_msg_id")
-        conversation_id = int_field(frame, "conversation", required=False)
-        fields = {"customer": self.customer, "conversation_id": conversation_id, "client_msg_id": client_msg_id}
+        named = int_field(frame, "conversation", required=False)
+        fields = {"customer": self.customer, "client_msg_id": client_msg_id, "body": frame.get("body")}
+        target = named if named is not None else self.open_conversation_id
         async with broadcast.deferred():
-            posted = await services.customer_message_store(**fields, body=frame.get("body"))
+            posted = await services.customer_message_store(**fields, conversation_id=target)
         if posted is None:  # a new conversation, a retry or a refusal: the full path decides
-            posted = await db(services.customer_message_post)(**fields, body=frame.get("body"), locale=self.locale)
+            posted = await db(services.customer_message_post)(**fields, conversation_id=named, locale=self.locale)
         message = posted.message
+        if posted.created:
+            self.open_conversation_id = message.conversation_id  # stored there, so it is open and theirs
         await self.send_json(
             {
                 "type": "ack",
@@ -454,6 +464,7 @@ class AgentConsumer(ChatConsumer):
         "transfer": "on_transfer",
         "end": "on_end",
         "presence": "on_presence",
+        "queue_page": "on_queue_page",
         "ping": "on_ping",
     }
 
@@ -473,6 +484,7 @@ class AgentConsumer(ChatConsumer):
             return
         self.session_ends_at = staff_sessions.expires_at(staff_session).timestamp()
         await super().connect()
+        self.seen_at = time.monotonic()  # agent_welcome records it
         await self.join(staff_sessions.session_group(staff_session.pk))
         await self.join(broadcast.AGENTS)
         await self.join(broadcast.agent_group(self.user.pk))
@@ -595,9 +607,25 @@ class AgentConsumer(ChatConsumer):
             raise FrameError("bad_frame", str(exc)) from exc
         await self.send_json({"type": "presence", "status": status})
 
+    async def on_queue_page(self, frame):
+        """Another page of the queue, for this socket only; the live frames everyone gets carry the first page."""
+        offset = min(int_field(frame, "offset"), QUEUE_MAX_OFFSET)
+        await self.send_json(await db(selectors.queue_frame)(offset=offset))
+
     async def on_ping(self, frame):
         await self.heal()
+        if time.monotonic() - self.seen_at >= SEEN_EVERY_S:  # a console still open reads as here, not offline
+            self.seen_at = time.monotonic()
+            await db(access.agent_seen)(self.user)
         await self.send_json({"type": "pong"})
+
+    async def chat_message(self, event):
+        if event.get("renders"):  # a card or line of the helpdesk's: in this reader's language
+            event = {**event, "frame": for_reader(event["frame"], event["renders"], self.language)}
+        await super().chat_message(event)
+
+    async def chat_frame(self, event):
+        await self.send_json(for_reader(event["frame"], event.get("renders"), self.language))
 
     async def chat_conversation(self, event):
         frame = event["frame"]

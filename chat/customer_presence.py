@@ -5,11 +5,36 @@ kept alive by each socket's heartbeat (every 20 s) and forgotten TTL seconds aft
 with sockets open cannot take them off the count: the count then lasts until its TTL, a minute at most.
 Read by chat.replies (the chat.reply_waiting webhook: never sent while the customer is connected). Informational
 only, like agents' presence: nothing here moves or ends a chat.
+
+Best effort: the cache going away (Redis restarting) must never close a customer's socket. Counting then fails
+quietly (the heartbeat counts the socket again once the cache is back), and a customer whose state cannot be read
+counts as connected, so the reply-waiting check waits and asks again rather than sending too early.
 """
 
+import functools
+import logging
 import time
 
 from django.core.cache import cache
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+
+def _best_effort(default):
+    def wrap(function):
+        @functools.wraps(function)
+        def call(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except (RedisError, OSError) as exc:
+                log.warning("customer presence not counted (%s): %s", function.__name__, exc)
+                return default
+
+        return call
+
+    return wrap
+
 
 TTL_SECONDS = 60  # three widget heartbeats
 
@@ -22,6 +47,7 @@ def _left_key(customer_id: int) -> str:
     return f"chat:customer-left:{customer_id}"
 
 
+@_best_effort(None)
 def socket_opened(customer_id: int) -> None:
     key = _count_key(customer_id)
     cache.add(key, 0, TTL_SECONDS)
@@ -32,6 +58,7 @@ def socket_opened(customer_id: int) -> None:
     cache.touch(key, TTL_SECONDS)
 
 
+@_best_effort(None)
 def socket_alive(customer_id: int) -> None:
     """A heartbeat: the count lives on. A count lost (expired, a restarted cache) counts this socket again."""
     key = _count_key(customer_id)
@@ -41,6 +68,7 @@ def socket_alive(customer_id: int) -> None:
         cache.touch(key, TTL_SECONDS)
 
 
+@_best_effort(0)
 def socket_closed(customer_id: int) -> int:
     """Take one socket off the count; when none is left, remember when the customer left. Returns what is left."""
     key = _count_key(customer_id)
@@ -53,10 +81,12 @@ def socket_closed(customer_id: int) -> int:
     return max(left, 0)
 
 
+@_best_effort(True)
 def is_connected(customer_id: int) -> bool:
     return (cache.get(_count_key(customer_id)) or 0) > 0
 
 
+@_best_effort(None)
 def left_at(customer_id: int) -> float | None:
     """When the customer's last socket closed (seconds since the epoch), if known."""
     return cache.get(_left_key(customer_id))

@@ -10,8 +10,9 @@ class Audience:
     STAFF = "staff"
 
 
-def message_frame(message: Message, audience: str) -> dict:
-    """The `message` frame. Customers see their own numbering and never a note."""
+def message_frame(message: Message, audience: str, language: str | None = None) -> dict:
+    """The `message` frame. Customers see their own numbering and never a note; staff read a card or line the
+    helpdesk wrote in `language` (their console's), with the customer's version beside it."""
     if audience == Audience.CUSTOMER and not message.is_public:
         raise ValueError("a note must never be framed for a customer")
     frame = {
@@ -33,7 +34,20 @@ def message_frame(message: Message, audience: str) -> dict:
         frame["customer_seq"] = message.seq
         if message.kind == Message.Kind.TEXT and (found := screening.lookalikes_in(message.body)):
             frame["lookalikes"] = found  # computed as it is framed: HELPDESK_OFFICIAL_DOMAINS may change
+        if language and message.renders:
+            return for_reader(frame, message.renders, language)
     return frame
+
+
+def for_reader(frame: dict, renders: dict | None, language: str | None) -> dict:
+    """A staff frame in its reader's language: the fields `renders[language]` holds (body and payload for a message,
+    blocks for a card_update) replace the customer's, which move to `customer_view` — what the customer sees.
+    Unchanged when the reader reads the customer's language (or one we do not render)."""
+    render = (renders or {}).get(language or "")
+    if not render:
+        return frame
+    customer_view = {key: frame.get(key) for key in render}
+    return {**frame, **render, "customer_view": customer_view}
 
 
 def assignee_dict(conversation: Conversation) -> dict | None:

@@ -20,6 +20,10 @@ class Conversation(models.Model):
         ACTIVE = "active", "Active"
         ENDED = "ended", "Ended"
 
+    class QueuePriority(models.IntegerChoices):
+        VIP = 0, "VIP"
+        NORMAL = 1, "Normal"
+
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="conversations")
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="conversations")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
@@ -34,6 +38,10 @@ class Conversation(models.Model):
     last_seq = models.PositiveIntegerField(default=0)
     last_staff_seq = models.PositiveIntegerField(default=0)
     preview = models.CharField(max_length=140, blank=True, help_text="The customer's latest words, for the queue.")
+    # The waiting queue's order is (queue_priority, created_at, id): VIP first, then the longest waiting. Kept on the
+    # row (the customer's VIP standing when the chat opened) so that a page, the counts and a customer's place in
+    # line are each one indexed read (chat.selectors.queue_*), whatever the length of the queue.
+    queue_priority = models.PositiveSmallIntegerField(choices=QueuePriority.choices, default=QueuePriority.NORMAL)
     created_at = models.DateTimeField(default=timezone.now)
     accepted_at = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
@@ -48,6 +56,11 @@ class Conversation(models.Model):
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["customer", "status"]),
             models.Index(fields=["-created_at"], name="chat_conversation_newest"),  # history pages
+            models.Index(
+                fields=["queue_priority", "created_at", "id"],
+                condition=Q(status="waiting"),
+                name="chat_conversation_queue",
+            ),
         ]
         constraints = [
             # A customer has at most one conversation that is not ended: the widget resumes it.
@@ -86,6 +99,9 @@ class Message(models.Model):
     author_name = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     payload = models.JSONField(null=True, blank=True)
+    # A card or line the helpdesk wrote is stored as the customer reads it (body, payload), and here as it reads in
+    # each other language staff may read, {lang: {"body": …, "payload": …}}: staff frames carry their reader's.
+    renders = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -11,6 +11,7 @@ Checks run as Celery tasks with a countdown (chat.tasks.reply_waiting_check), sc
 when a customer with an unread reply closes their last socket; a check that comes too early asks to run again.
 """
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -42,16 +43,17 @@ def check_soon(conversation_id: int, delay: float | None = None) -> None:
         return  # no worker (the embedded demo): a countdown cannot wait, so this feature needs one
     delay = settings.REPLY_WAITING_SECONDS if delay is None else max(delay, 0.0)
     due = time.time() + delay
-    pending = cache.get(_pending_key(conversation_id))
-    if pending is not None and pending <= due + 1:
-        return
-    cache.set(_pending_key(conversation_id), due, timeout=int(delay) + 600)
     from chat.tasks import reply_waiting_check  # the task module imports this one
 
     try:
+        pending = cache.get(_pending_key(conversation_id))
+        if pending is not None and pending <= due + 1:
+            return
+        cache.set(_pending_key(conversation_id), due, timeout=int(delay) + 600)
         reply_waiting_check.apply_async(args=[conversation_id], countdown=delay)
-    except Exception:  # the broker is down: the reply is stored; the next reply or departure schedules again
-        cache.delete(_pending_key(conversation_id))
+    except Exception:  # Redis (cache or broker) is down: the reply is stored; the next reply or departure asks again
+        with contextlib.suppress(Exception):
+            cache.delete(_pending_key(conversation_id))
         log.exception("could not schedule the reply-waiting check of conversation %s", conversation_id)
 
 

@@ -38,22 +38,28 @@ def redacted_kinds(body: str) -> list[str]:
 def secret_warning_card(kinds: list[str] | tuple[str, ...], language: str) -> dict:
     """The card the customer reads at once, in their language: support never asks, the wallet is exposed, what now."""
     with translation.override(supported_language(language) or "en"):
-        if SEED_PHRASE in kinds:
-            title = _("We removed your recovery phrase from the chat")
-        else:
-            title = _("We removed your private key from the chat")
-        lines = [
-            _(
-                "Support will never ask for your recovery (seed) phrase or a private key. "
-                "Anyone who does is trying to steal your funds."
-            ),
-            _("Nobody here can see what you pasted, but it has left your device: treat that wallet as exposed."),
-            _(
-                "Do this now: on a clean device, create a new wallet with a new recovery phrase, "
-                "move all your funds to it, and stop using the old wallet."
-            ),
-        ]
-    return {"type": SECRET_CARD, "kinds": list(kinds), "title": title, "blocks": [{"text": line} for line in lines]}
+        return secret_warning(kinds)[1]
+
+
+def secret_warning(kinds: list[str] | tuple[str, ...]) -> tuple[str, dict]:
+    """(body, payload) of that card in the active language (chat.cards.posted builds it for every reader)."""
+    if SEED_PHRASE in kinds:
+        title = _("We removed your recovery phrase from the chat")
+    else:
+        title = _("We removed your private key from the chat")
+    lines = [
+        _(
+            "Support will never ask for your recovery (seed) phrase or a private key. "
+            "Anyone who does is trying to steal your funds."
+        ),
+        _("Nobody here can see what you pasted, but it has left your device: treat that wallet as exposed."),
+        _(
+            "Do this now: on a clean device, create a new wallet with a new recovery phrase, "
+            "move all your funds to it, and stop using the old wallet."
+        ),
+    ]
+    card = {"type": SECRET_CARD, "kinds": list(kinds), "title": title, "blocks": [{"text": line} for line in lines]}
+    return title, card
 
 
 # --- Look-alike links ---------------------------------------------------------------------------------------------

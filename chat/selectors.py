@@ -1,14 +1,22 @@
 """Reads shared by sockets, pages and the API. Query counts do not grow with the number of rows shown."""
 
-from django.conf import settings
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
-from django.db.models.functions import RowNumber
+import json
 
-from accounts.models import Presence, User
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import Presence, Role, User
 from chat.models import Conversation, Message, ReadState
 from tickets.models import Customer
 
-QUEUE_LIMIT = 200
+# The queue frame carries one page: 40 entries of at most ~1.3 KB each (an 80-character name, a 140-character preview,
+# 4 bytes a character at worst) stay far below the 64 KB cap that queue_frame enforces in any case.
+QUEUE_PAGE = 40
+QUEUE_NAME_CHARS = 80
+QUEUE_FRAME_MAX_BYTES = 64 * 1024
+QUEUE_ORDER = ("queue_priority", "created_at", "pk")
 
 
 def open_conversation_for(customer: Customer) -> Conversation | None:
@@ -31,29 +39,42 @@ def messages_after(conversation_id: int, after_seq: int, *, staff: bool, limit: 
     return list(qs.prefetch_related("attachments")[:limit])  # their files in the frames (no query when none)
 
 
-def queue(limit: int = QUEUE_LIMIT) -> list[Conversation]:
-    """Waiting conversations: VIP customers first, then the longest waiting."""
-    waiting = (
-        Conversation.objects.filter(status=Conversation.Status.WAITING)
-        .select_related("customer")
-        .order_by("created_at")[: limit * 2]
+def _waiting() -> QuerySet[Conversation]:
+    return Conversation.objects.filter(status=Conversation.Status.WAITING)
+
+
+def queue(limit: int = QUEUE_PAGE, offset: int = 0) -> list[Conversation]:
+    """A page of waiting conversations in queue order: VIP first, then the longest waiting (one index range)."""
+    return list(_waiting().select_related("customer").order_by(*QUEUE_ORDER)[offset : offset + limit])
+
+
+def queue_counts() -> dict[str, int]:
+    """How many wait, and how many of them are VIP: one count over the queue's partial index."""
+    return _waiting().aggregate(
+        total=Count("pk"), vip=Count("pk", filter=Q(queue_priority=Conversation.QueuePriority.VIP))
     )
-    rows = list(waiting)
-    rows.sort(key=lambda c: (0 if c.customer.vip else 1, c.created_at))
-    return rows[:limit]
+
+
+def queue_position(conversation_id: int) -> int | None:
+    """A waiting conversation's place in line (1 = next), or None when it is not waiting: the number of waiting
+    conversations ahead of it in queue order, counted on the queue's index (two small queries)."""
+    row = _waiting().filter(pk=conversation_id).values("queue_priority", "created_at").first()
+    if row is None:
+        return None
+    priority, since = row["queue_priority"], row["created_at"]
+    ahead = _waiting().filter(
+        Q(queue_priority__lt=priority)
+        | Q(queue_priority=priority, created_at__lt=since)
+        | Q(queue_priority=priority, created_at=since, pk__lt=conversation_id)
+    )
+    return ahead.count() + 1
 
 
 def waiting_positions() -> dict[int, int]:
-    """Every waiting conversation's place in the queue (1 = next), in the queue's order (VIP first, then the
-    longest waiting), in one query: what the `waiting` frame tells each customer (chat.waiting)."""
-    vip_first = Case(When(customer__vip="", then=Value(1)), default=Value(0))
-    order = [vip_first.asc(), F("created_at").asc(), F("pk").asc()]
-    rows = (
-        Conversation.objects.filter(status=Conversation.Status.WAITING)
-        .annotate(position=Window(RowNumber(), order_by=order))
-        .values_list("pk", "position")
-    )
-    return dict(rows)
+    """Every waiting conversation's place in the queue (1 = next), in the agents' queue order, in one read of the
+    queue's index: what the `waiting` frame tells each customer (chat.waiting)."""
+    ids = _waiting().order_by(*QUEUE_ORDER).values_list("pk", flat=True)
+    return {conversation_id: position for position, conversation_id in enumerate(ids, 1)}
 
 
 def agents_online() -> int:
@@ -61,24 +82,37 @@ def agents_online() -> int:
     return User.objects.filter(is_active=True, presence=Presence.ONLINE).count()
 
 
-def queue_frame(limit: int = QUEUE_LIMIT) -> dict:
+def queue_entry(conversation: Conversation) -> dict:
+    customer = conversation.customer
     return {
-        "type": "queue",
-        "conversations": [
-            {
-                "id": c.pk,
-                "customer": {
-                    "name": c.customer.display_name,
-                    "vip": c.customer.vip or None,
-                    "locale": c.locale or c.customer.locale or None,
-                },
-                "waiting_since": c.created_at.isoformat(),
-                "preview": c.preview,
-                "offered_to": c.offered_to_id,
-            }
-            for c in queue(limit)
-        ],
+        "id": conversation.pk,
+        "customer": {
+            "name": customer.display_name[:QUEUE_NAME_CHARS],
+            "vip": customer.vip or None,
+            "locale": conversation.locale or customer.locale or None,
+        },
+        "waiting_since": conversation.created_at.isoformat(),
+        "preview": conversation.preview,
+        "offered_to": conversation.offered_to_id,
     }
+
+
+def queue_frame(offset: int = 0, limit: int = QUEUE_PAGE) -> dict:
+    """One page of the queue and its counts (docs/protocol.md): bounded in size however many wait.
+
+    `as_of` is taken before the reads, so every chat committed before that instant is counted in this frame."""
+    as_of = timezone.now()
+    counts = queue_counts()
+    entries = [queue_entry(c) for c in queue(limit, offset)]
+    frame = {"type": "queue", "total": counts["total"], "vip": counts["vip"], "offset": offset, "limit": limit}
+    frame.update(as_of=as_of.isoformat(), conversations=entries)
+    while entries and _frame_bytes(frame) > QUEUE_FRAME_MAX_BYTES:
+        entries.pop()  # unusual text (escaped control characters) made the page too heavy: show fewer on it
+    return frame
+
+
+def _frame_bytes(frame: dict) -> int:
+    return len(json.dumps(frame, ensure_ascii=False, separators=(",", ":")).encode())
 
 
 def conversations_of(agent: User) -> QuerySet[Conversation]:
@@ -131,9 +165,18 @@ def agent_read_seq(conversation_id: int) -> int:
 
 
 def least_loaded_online_agent() -> User | None:
+    """The online agent with the most room: load is the chats they hold plus the waiting chats offered to them, so in
+    a surge offers spread over the agents and stop at their capacity instead of all going to one agent."""
+    offered = (
+        _waiting().filter(offered_to=OuterRef("pk")).order_by().values("offered_to").annotate(n=Count("pk")).values("n")
+    )
     candidates = (
         User.objects.filter(is_active=True, presence=Presence.ONLINE)
-        .annotate(load=Count("conversations", filter=Q(conversations__status=Conversation.Status.ACTIVE)))
+        .annotate(
+            held=Count("conversations", filter=Q(conversations__status=Conversation.Status.ACTIVE)),
+            offered=Coalesce(Subquery(offered), 0),
+        )
+        .annotate(load=F("held") + F("offered"))
         .order_by("load", "pk")
     )
     for agent in candidates:
@@ -143,7 +186,14 @@ def least_loaded_online_agent() -> User | None:
 
 
 def agents_for_transfer(exclude: User | None = None) -> list[dict]:
-    qs = User.objects.filter(is_active=True).order_by("name", "email")
+    """Who a chat can be handed to, as they are now: online, away or offline (no console heard from), and how many
+    chats each holds. One query; read when the dialog opens, never at page load."""
+    qs = (
+        User.objects.filter(is_active=True, role__in=[Role.AGENT, Role.SUPERVISOR, Role.ADMIN])
+        .annotate(chats=Count("conversations", filter=Q(conversations__status=Conversation.Status.ACTIVE)))
+        .order_by("name", "email")
+    )
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
-    return [{"id": u.pk, "name": u.display_name, "presence": u.presence} for u in qs]
+    now = timezone.now()
+    return [{"id": u.pk, "name": u.display_name, "presence": u.presence_now(now), "chats": u.chats} for u in qs]

@@ -77,7 +77,7 @@ class _Numbered:
 
 MESSAGE_COLUMNS = (
     "conversation_id, seq, staff_seq, client_msg_id, kind, author_role, author_id, author_name, body, payload, "
-    "created_at"
+    "renders, created_at"
 )
 
 
@@ -131,6 +131,7 @@ def _prepare(
     body: str,
     client_msg_id: uuid.UUID | None = None,
     payload: dict | None = None,
+    renders: dict | None = None,
     guard: dict | None = None,
 ) -> _Prepared:
     public = kind != Message.Kind.NOTE
@@ -152,6 +153,7 @@ def _prepare(
         "author_name": author_name,
         "body": body,
         "payload": payload,
+        "renders": renders or None,
         "created_at": now,
     }
     return _Prepared(update, public, row, author)
@@ -163,17 +165,18 @@ def _store_statement(prepared: _Prepared) -> tuple[str, list]:
     update_sql, update_params = prepared.update
     row = prepared.row
     payload = json.dumps(row["payload"]) if row["payload"] is not None else None
+    renders = json.dumps(row["renders"]) if row["renders"] is not None else None
     sql = (
         f"WITH n AS ({update_sql}), "  # noqa: S608 - table names from the models, values as parameters
         f"m AS (INSERT INTO {Message._meta.db_table} ({MESSAGE_COLUMNS}) "
         # Typed placeholders: on a server-side prepared statement an untyped NULL would be read as text.
         "SELECT n.id, CASE WHEN %s::boolean THEN n.last_seq END, n.last_staff_seq, %s::uuid, %s, %s, %s::bigint, "
-        "%s, %s, %s::jsonb, %s::timestamptz "
+        "%s, %s, %s::jsonb, %s::jsonb, %s::timestamptz "
         "FROM n RETURNING id) "
         "SELECT m.id, n.last_seq, n.last_staff_seq, n.customer_id, n.status FROM m, n"
     )
     params = [*update_params, prepared.public, row["client_msg_id"], row["kind"], row["author_role"]]
-    params += [row["author_id"], row["author_name"], row["body"], payload, row["created_at"]]
+    params += [row["author_id"], row["author_name"], row["body"], payload, renders, row["created_at"]]
     return sql, params
 
 
@@ -382,9 +385,15 @@ def agent_message_post(
 
 
 def system_message_post(
-    *, conversation_id: int, body: str, payload: dict | None = None, kind: str = Message.Kind.SYSTEM
+    *,
+    conversation_id: int,
+    body: str,
+    payload: dict | None = None,
+    kind: str = Message.Kind.SYSTEM,
+    renders: dict | None = None,
 ) -> Message:
-    """A message from the helpdesk itself (joins, walkthrough cards). Customers see it."""
+    """A message from the helpdesk itself (joins, walkthrough cards). Customers see it. `body` and `payload` are
+    as the customer reads them; `renders` the same in each other language staff may read (chat.cards.posted)."""
     with _one_statement():
         stored = _store(
             conversation_id,
@@ -394,6 +403,7 @@ def system_message_post(
             author_name="Helpdesk",
             body=body,
             payload=payload,
+            renders=renders,
         )
     if stored is None:
         raise ChatError("not_found", "no such conversation")
@@ -415,10 +425,9 @@ def _customer_language(conversation_id: int) -> str:
 def secret_warning_post(*, conversation_id: int, kinds: tuple[str, ...] | list[str]) -> Message:
     """The card telling a customer that support never asks for their secret and that the wallet is exposed, in the
     conversation's language. Also used by the survey comment and the walkthrough's TXID answer."""
-    card = screening.secret_warning_card(kinds, _customer_language(conversation_id))
-    return system_message_post(
-        conversation_id=conversation_id, body=card["title"], payload=card, kind=Message.Kind.CARD
-    )
+    conversation = Conversation.objects.select_related("customer").get(pk=conversation_id)
+    built = cards.posted(conversation, lambda: screening.secret_warning(kinds))  # staff read it in their language
+    return system_message_post(conversation_id=conversation_id, kind=Message.Kind.CARD, **built)
 
 
 def lookalike_warning_post(
@@ -436,20 +445,45 @@ def lookalike_warning_post(
 
 
 def _open_conversation_locked(customer: Customer, *, locale: str, first_words: str) -> Conversation:
-    """The customer's open conversation, locked; a new one (with its ticket) if there is none."""
-    open_one = (
+    """The customer's open conversation, locked; a new one (with its ticket) if there is none.
+
+    Race-safe: two first messages at the same moment (two tabs) both find none and both create one; the database
+    lets only one open conversation per customer exist (`one_open_conversation_per_customer`), makes the second
+    insert wait for the first commit, then refuses it. The loser undoes its ticket and conversation (a savepoint)
+    and joins the winner's conversation, so both messages are stored in one chat."""
+    open_one = _open_conversation_for_update(customer)
+    if open_one is not None:
+        return open_one
+    try:
+        with transaction.atomic():
+            return _conversation_create(customer, locale=locale, first_words=first_words)
+    except IntegrityError:
+        open_one = _open_conversation_for_update(customer)  # a new statement sees the other tab's commit
+        if open_one is None:
+            raise
+        return open_one
+
+
+def _open_conversation_for_update(customer: Customer) -> Conversation | None:
+    return (
         Conversation.objects.select_for_update()
         .select_related("customer")
         .filter(customer=customer)
         .exclude(status=Conversation.Status.ENDED)
         .first()
     )
-    if open_one is not None:
-        return open_one
+
+
+def _conversation_create(customer: Customer, *, locale: str, first_words: str) -> Conversation:
     ticket = tickets_services.ticket_create(
         customer=customer, subject=first_words[:80] or "Chat", actor_role=Role.CUSTOMER
     )
-    conversation = Conversation.objects.create(ticket=ticket, customer=customer, locale=locale or customer.locale)
+    conversation = Conversation.objects.create(
+        ticket=ticket,
+        customer=customer,
+        locale=locale or customer.locale,
+        queue_priority=Conversation.QueuePriority.VIP if customer.vip else Conversation.QueuePriority.NORMAL,
+    )
     tickets_services.event_record(
         ticket=ticket, kind="chat.started", actor_role=Role.CUSTOMER, conversation_id=conversation.pk
     )
@@ -485,7 +519,8 @@ def conversation_accept(*, agent: User, conversation_id: int) -> Conversation:
             data={"agent": agent.display_name, "agent_id": agent.pk},
         )
         tickets_services.ticket_assign_if_unassigned(ticket=conversation.ticket, agent=agent)
-        system_message_post(conversation_id=conversation.pk, body=cards.joined_line(conversation, agent.display_name))
+        name = agent.display_name
+        system_message_post(conversation_id=conversation.pk, **cards.posted(conversation, lambda: cards.joined(name)))
         _after_assignment_change(conversation)
     return conversation
 
@@ -547,6 +582,7 @@ def _reassign_locked(conversation: Conversation, *, to: User, by: User, kind: st
             "note": note,
         },
     )
+    tickets_services.ticket_follow_chat(ticket=conversation.ticket, previous=previous, to=to, actor=by)
     if note:
         label = "Hand-off note" if kind == "chat.transferred" else "Reassigned by a supervisor"
         _append(
@@ -563,7 +599,7 @@ def _reassign_locked(conversation: Conversation, *, to: User, by: User, kind: st
         author_role=Message.AuthorRole.SYSTEM,
         author=None,
         author_name="Helpdesk",
-        body=cards.joined_line(conversation, to.display_name),
+        **cards.posted(conversation, lambda: cards.joined(to.display_name)),
     )
     previous_id = previous.pk if previous else None
     transaction.on_commit(lambda: broadcast.assignment_changed(conversation.pk, previous_id))
@@ -598,8 +634,7 @@ def conversation_end(
             author_role=Message.AuthorRole.SYSTEM,
             author=None,
             author_name="Helpdesk",
-            body=cards.ended_line(conversation, who),
-            payload={"type": "ended", "by": by_role},
+            **cards.posted(conversation, lambda: cards.ended(who, by_role)),
         )
         tickets_services.event_record(
             ticket=conversation.ticket,
@@ -608,15 +643,13 @@ def conversation_end(
             actor_role=by_role,
             conversation_id=conversation.pk,
         )
-        survey = cards.survey_card(conversation)
         _append(
             conversation,
             kind=Message.Kind.CARD,
             author_role=Message.AuthorRole.SYSTEM,
             author=None,
             author_name="Helpdesk",
-            body=survey["title"],
-            payload=survey,
+            **cards.posted(conversation, lambda: cards.survey(conversation)),
         )
         was_waiting_queue = conversation.assignee_id is None
         transaction.on_commit(lambda: broadcast.conversation_changed(conversation.pk))

@@ -4,6 +4,7 @@ from chat import views
 
 urlpatterns = [
     path("console/", views.console, name="console"),
+    path("console/agents/", views.console_agents, name="console_agents"),
     path(
         "console/conversations/<int:conversation_id>/lookalike-warning/",
         views.lookalike_warning,

@@ -29,11 +29,21 @@ def console(request):
         "chat/console.html",
         {
             "nav": "console",
-            "agents": selectors.agents_for_transfer(exclude=request.user),
-            # The tickets app's sidebar module plugs into the console's hooks when it is installed.
+            # The tickets app's sidebar module plugs into the console's hooks when it is installed; so does
+            # recovery's, which links a case's card to the case's page.
             "ticket_sidebar": finders.find("js/ticket-sidebar.js") is not None,
+            "recovery_console": finders.find("recovery/console-cases.js") is not None,
         },
     )
+
+
+@never_cache
+@login_required
+def console_agents(request):
+    """The transfer dialog's list, read when it opens: everyone's state and load as they are now."""
+    if not request.user.is_agent:
+        raise Http404
+    return JsonResponse({"agents": selectors.agents_for_transfer(exclude=request.user)})
 
 
 def _widget_policy() -> dict:

@@ -173,6 +173,11 @@ CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL or None
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run in-process, but Celery still opens a producer for every call: without a URL kombu warned that
+    # it was "reverting to default 'localhost'" (an AMQP broker nobody runs, and nothing ever connects to it).
+    # kombu's in-memory transport says what is true; its host name is only a label it asks for.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

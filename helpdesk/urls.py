@@ -1,10 +1,19 @@
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from helpdesk import health
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin, a JSON answer): send them ours."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("", include("helpdesk.i18n_urls")),
     path("api/v1/pnl/", include("pnl.api_urls")),

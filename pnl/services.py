@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
+from chat import cards as chat_cards
 from chat import selectors as chat_selectors
 from chat import services as chat_services
 from chat.models import Message
@@ -206,11 +207,13 @@ def breakdown_share(*, agent: User, position_id: int) -> Message:
     if conversation.assignee_id != agent.pk and not agent.is_supervisor:
         raise PnlError("not_assignee", "accept the customer's chat before sharing into it")
     breakdown = selectors.position_breakdown(position)
-    language = conversation.locale or position.customer.locale
-    body, payload = breakdown_card(breakdown, position=position, language=language)
+
+    def card():  # in the active language: the customer's for them, each other one for staff (chat.cards.posted)
+        return breakdown_card(breakdown, position=position, language=translation.get_language())
+
     with transaction.atomic():
         message = chat_services.system_message_post(
-            conversation_id=conversation.pk, body=body, payload=payload, kind=Message.Kind.CARD
+            conversation_id=conversation.pk, kind=Message.Kind.CARD, **chat_cards.posted(conversation, card)
         )
         tickets_services.event_record(
             ticket=conversation.ticket,
@@ -219,8 +222,11 @@ def breakdown_share(*, agent: User, position_id: int) -> Message:
             conversation_id=conversation.pk,
             data={
                 "position": position.external_id,
-                "final": str(breakdown.final),
-                "reported": None if breakdown.reported is None else str(breakdown.reported),
+                "market": position.market,
+                "asset": breakdown.rules.quote_asset,
+                # Rounded as the market rounds: the timeline reads "14.00 USDT", not 14.000000000000000000.
+                "final": str(breakdown.rules.round(breakdown.final)),
+                "reported": None if breakdown.reported is None else str(breakdown.rules.round(breakdown.reported)),
                 "status": breakdown.status,
                 "message_id": message.pk,
             },

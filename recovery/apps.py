@@ -8,6 +8,8 @@ class RecoveryConfig(AppConfig):
 
     def ready(self):
         checks.register(check_chains_file)
+        # How recovery's timeline events read (tickets/timeline_words.py).
+        from recovery import timeline_words  # noqa: F401
 
 
 def check_chains_file(app_configs=None, **kwargs) -> list:

@@ -153,6 +153,11 @@ def cases_for(user: User, *, closed: bool = False):
     return cases
 
 
+def conversation_last_staff_seq(conversation_id: int | None) -> int:
+    found = Conversation.objects.filter(pk=conversation_id).values_list("last_staff_seq", flat=True).first()
+    return found or 0
+
+
 def case_events(case: RecoveryCase) -> list[TimelineEvent]:
     return list(
         TimelineEvent.objects.filter(ticket_id=case.ticket_id, kind__startswith="recovery.case", data__case=case.pk)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from chat import broadcast
+from chat.cards import in_every_language
 from chat.models import Conversation
 from recovery import chains as chain_registry
 from recovery import selectors
@@ -145,12 +146,25 @@ def lookup_run(*, lookup_id: int) -> Lookup:
     if not claimed:
         return lookup
     registry = chain_registry.registry()
-    parsed = parse_txid(lookup.txid_input, registry.explorer_hosts())
     deposits = selectors.deposit_lookup_for(lookup.customer)
     answers: list[ChainAnswer] = []
     for answer in ask_all(registry.chains, lookup.tx_hash, retries=registry.retries, deposit_lookup=deposits):
         answers.append(answer)
         finding_store(lookup=lookup, answer=answer)
+    return _conclude(lookup, answers, registry)
+
+
+def lookup_record(*, lookup_id: int, answers: list[ChainAnswer]) -> Lookup:
+    """Store answers the chains gave elsewhere, then the verdict, as lookup_run does with the ones it asks for.
+    (The demo's history uses it: its past chats were never looked up on a real chain.)"""
+    lookup = Lookup.objects.select_related("customer").get(pk=lookup_id)
+    for answer in answers:
+        finding_store(lookup=lookup, answer=answer)
+    return _conclude(lookup, answers, chain_registry.registry())
+
+
+def _conclude(lookup: Lookup, answers: list[ChainAnswer], registry) -> Lookup:
+    parsed = parse_txid(lookup.txid_input, registry.explorer_hosts())
     with transaction.atomic():
         _finish(
             lookup,
@@ -208,15 +222,17 @@ def _push_progress(lookup_id: int) -> None:
     lookup = Lookup.objects.get(pk=lookup_id)
     if lookup.conversation_id is None:
         return
-    with selectors.conversation_language(lookup.conversation_id):
-        blocks = selectors.progress_blocks(lookup, chain_registry.registry())
+    conversation = Conversation.objects.select_related("customer").get(pk=lookup.conversation_id)
+    registry = chain_registry.registry()
+    blocks, others = in_every_language(conversation, lambda: selectors.progress_blocks(lookup, registry))
     frame = {
         "type": "card_update",
         "conversation": lookup.conversation_id,
         "card": f"lookup-{lookup.pk}",
         "blocks": blocks,
     }
-    broadcast.frame_to_conversation(lookup.conversation_id, frame, customer=True)
+    renders = {code: {"blocks": other} for code, other in others.items()}  # staff read it in their language
+    broadcast.frame_to_conversation(lookup.conversation_id, frame, customer=True, renders=renders)
 
 
 def _event(lookup: Lookup, kind: str, actor: User | None, actor_role: str | None, data: dict) -> None:
@@ -282,7 +298,8 @@ def case_transition(
     with transaction.atomic():
         case = RecoveryCase.objects.select_for_update().get(pk=case_id)
         if to_status not in TRANSITIONS.get(case.status, []):
-            raise RecoveryError("bad_transition", f"a case that is {case.status} cannot become {to_status}")
+            # Most often a page drawn before the last move (the customer answered meanwhile): say so plainly.
+            raise RecoveryError("bad_transition", gettext_noop("this case has moved on since; see where it stands now"))
         if to_status == S.AWAITING_CUSTOMER and not (fee_quote.strip() and timeline_text.strip()):
             raise RecoveryError("quote_required", gettext_noop("tell the customer the fee and how long it takes"))
         if to_status == S.REJECTED and not note.strip():

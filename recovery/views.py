@@ -163,9 +163,15 @@ def lookup_blocks(request, lookup_id: int):
     lookup = Lookup.objects.filter(pk=lookup_id).first()
     if lookup is None or not _may_see(caller, lookup.conversation_id):
         raise _not_found()
-    with selectors.conversation_language(lookup.conversation_id):  # the card's language, for either side
-        blocks = selectors.progress_blocks(lookup, chain_registry.registry())
-    return JsonResponse({"blocks": blocks, "status": lookup.status, "verdict": lookup.verdict or None})
+    registry = chain_registry.registry()
+    with selectors.conversation_language(lookup.conversation_id):  # the card as the customer reads it
+        theirs = selectors.progress_blocks(lookup, registry)
+    data = {"blocks": theirs, "status": lookup.status, "verdict": lookup.verdict or None}
+    if caller.agent is not None:  # staff read it in their own language, the customer's beside it (docs/cards.md)
+        blocks = selectors.progress_blocks(lookup, registry)
+        if blocks != theirs:
+            data.update(blocks=blocks, customer_view={"blocks": theirs})
+    return JsonResponse(data)
 
 
 @csrf_exempt

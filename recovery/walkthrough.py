@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from chat import screening
 from chat import services as chat_services
-from chat.cards import customer_language
+from chat.cards import in_every_language
 from chat.models import Conversation
 from recovery import chains as chain_registry
 from recovery import selectors, services
@@ -26,8 +26,8 @@ from tickets.models import Customer
 
 Step = Walkthrough.Step
 NOT_SURE = "not_sure"
-# Texts are marked here and translated where a card is built, in the conversation's language (_speaking): a card
-# is stored as posted. Staff pages show these titles in English (recovery/pages.py).
+# Texts are marked here and translated where a card is built (_post builds each card in the conversation's language
+# for the customer and in every other language for staff). Staff pages show these titles in their reader's language.
 RESULT_TITLES = {
     Verdict.CREDITED_NETWORK: gettext_noop("Found: a normal deposit"),
     Verdict.WRONG_NETWORK_RECOVERABLE: gettext_noop("Found: sent on another network, and recoverable"),
@@ -73,7 +73,7 @@ def walkthrough_start(*, customer: Customer | None = None, agent: User | None = 
         raise RecoveryError("not_assignee", gettext_noop("accept this conversation before starting a walkthrough"))
     if not conversation.is_open:
         raise RecoveryError("conversation_ended", gettext_noop("this conversation has ended"))
-    with transaction.atomic(), customer_language(conversation):
+    with transaction.atomic():
         Conversation.objects.select_for_update().get(pk=conversation.pk)
         active = Walkthrough.objects.filter(conversation_id=conversation.pk).exclude(step=Step.DONE).first()
         if active is not None:
@@ -82,7 +82,7 @@ def walkthrough_start(*, customer: Customer | None = None, agent: User | None = 
             conversation_id=conversation.pk, customer=conversation.customer, started_by=agent
         )
         services.walkthrough_event(walkthrough, "recovery.walkthrough_started", agent)
-        _post(walkthrough, _asset_card(walkthrough), _("What did you send?"))
+        _post(walkthrough, lambda: (_asset_card(walkthrough), _("What did you send?")))
     return walkthrough
 
 
@@ -97,8 +97,11 @@ def _customer_conversation(customer: Customer) -> int:
     return posted.message.conversation_id
 
 
-def walkthrough_answer(*, walkthrough_id: int, step: str, value, agent: User | None = None) -> Walkthrough:
-    """One answer to the open step. A step answered already is refused (the card is stale)."""
+def walkthrough_answer(
+    *, walkthrough_id: int, step: str, value, agent: User | None = None, enqueue: bool = True
+) -> Walkthrough:
+    """One answer to the open step. A step answered already is refused (the card is stale). `enqueue=False` leaves
+    a TXID's lookup for the caller to run (the demo's history records its answers with lookup_record)."""
     if not isinstance(value, str) or not value.strip() or len(value) > 2000:
         raise RecoveryError("bad_value", gettext_noop("send the answer as a non-empty string"))
     # A seed phrase pasted where the TXID goes is removed before the lookup, the echo or the log keep it.
@@ -109,8 +112,7 @@ def walkthrough_answer(*, walkthrough_id: int, step: str, value, agent: User | N
         handler = ANSWERS.get(step)
         if handler is None or not _expects(walkthrough, step):
             raise RecoveryError("stale_step", gettext_noop("this question was already answered; see the latest card"))
-        with _speaking(walkthrough):
-            handler(walkthrough, value, agent)
+        handler(walkthrough, value, agent, **({"enqueue": enqueue} if step == Step.TXID else {}))
         if screened and screened.kinds:
             chat_services.secret_warning_post(conversation_id=walkthrough.conversation_id, kinds=screened.kinds)
         walkthrough.updated_at = timezone.now()
@@ -131,30 +133,28 @@ def _expects(walkthrough: Walkthrough, step: str) -> bool:
 
 def _answer_asset(walkthrough: Walkthrough, value: str, agent) -> None:
     walkthrough.asset = value[:32]
-    _answered(walkthrough, Step.ASSET, _("Sent: %(asset)s") % {"asset": _asset_label(value)})
+    _answered(walkthrough, Step.ASSET, lambda: _("Sent: %(asset)s") % {"asset": _asset_label(value)})
     walkthrough.step = Step.USED_CHAIN
-    _post(walkthrough, _chain_card(walkthrough, Step.USED_CHAIN), _("Which network did you send on?"))
+    _post(walkthrough, lambda: (_chain_card(walkthrough, Step.USED_CHAIN), _("Which network did you send on?")))
 
 
 def _answer_used_chain(walkthrough: Walkthrough, value: str, agent) -> None:
     walkthrough.used_chain = _chain_value(value)
-    _answered(
-        walkthrough, Step.USED_CHAIN, _("Sent on: %(network)s") % {"network": _chain_label(walkthrough.used_chain)}
-    )
+    network = walkthrough.used_chain
+    _answered(walkthrough, Step.USED_CHAIN, lambda: _("Sent on: %(network)s") % {"network": _chain_label(network)})
     walkthrough.step = Step.MEANT_CHAIN
-    _post(walkthrough, _chain_card(walkthrough, Step.MEANT_CHAIN), _("Which network did you mean to use?"))
+    _post(walkthrough, lambda: (_chain_card(walkthrough, Step.MEANT_CHAIN), _("Which network did you mean to use?")))
 
 
 def _answer_meant_chain(walkthrough: Walkthrough, value: str, agent) -> None:
     walkthrough.meant_chain = _chain_value(value)
-    _answered(
-        walkthrough, Step.MEANT_CHAIN, _("Meant: %(network)s") % {"network": _chain_label(walkthrough.meant_chain)}
-    )
+    network = walkthrough.meant_chain
+    _answered(walkthrough, Step.MEANT_CHAIN, lambda: _("Meant: %(network)s") % {"network": _chain_label(network)})
     walkthrough.step = Step.TXID
-    _post(walkthrough, _txid_card(walkthrough), _("Paste the transaction ID (TXID)"))
+    _post(walkthrough, lambda: (_txid_card(walkthrough), _("Paste the transaction ID (TXID)")))
 
 
-def _answer_txid(walkthrough: Walkthrough, value: str, agent) -> None:
+def _answer_txid(walkthrough: Walkthrough, value: str, agent, enqueue: bool = True) -> None:
     expected = walkthrough.meant_chain if walkthrough.meant_chain != NOT_SURE else ""
     lookup = services.lookup_start(
         txid=value,
@@ -163,32 +163,36 @@ def _answer_txid(walkthrough: Walkthrough, value: str, agent) -> None:
         expected_chain=expected,
         actor=agent,
         actor_role=None if agent else "customer",
+        enqueue=enqueue,
     )
     walkthrough.lookup = lookup
-    _answered(walkthrough, Step.TXID, f"TXID: {value[:120]}")  # the same in every language
+    _answered(walkthrough, Step.TXID, lambda: "TXID", copy=value[:120])  # the same in every language
     if lookup.status == Lookup.Status.DONE:  # not a transaction we can look up: say why at once
         _post_result(walkthrough, lookup)
         return
     walkthrough.step = Step.LOOKING
-    _post(walkthrough, _progress_card(walkthrough, lookup), _("Looking up your transaction on every network"))
+    _post(
+        walkthrough,
+        lambda: (_progress_card(walkthrough, lookup), _("Looking up your transaction on every network")),
+    )
 
 
 def _answer_retry(walkthrough: Walkthrough, value: str, agent) -> None:
     lookup = services.lookup_retry(lookup_id=walkthrough.lookup_id, actor=agent)
-    _answered(walkthrough, "retry", _("Check again"))
+    _answered(walkthrough, "retry", lambda: _("Check again"))
     walkthrough.step = Step.LOOKING
-    _post(walkthrough, _progress_card(walkthrough, lookup), _("Looking up your transaction again"))
+    _post(walkthrough, lambda: (_progress_card(walkthrough, lookup), _("Looking up your transaction again")))
 
 
 def _answer_case(walkthrough: Walkthrough, value: str, agent) -> None:
     if value != "open":
         walkthrough.step = Step.DONE  # before the echo: it is the last card, and says the walkthrough ended
-        _answered(walkthrough, "case", _("Not now"))
+        _answered(walkthrough, "case", lambda: _("Not now"))
         return
     case = services.case_open(lookup=walkthrough.lookup, actor=agent, actor_role=None if agent else "customer")
-    _answered(walkthrough, "case", _("Open a recovery case"))
+    _answered(walkthrough, "case", lambda: _("Open a recovery case"))
     walkthrough.step = Step.CASE
-    _post(walkthrough, _case_card(walkthrough, case), _("Recovery case #%(case)s") % {"case": case.pk})
+    _post(walkthrough, lambda: (_case_card(walkthrough, case), _("Recovery case #%(case)s") % {"case": case.pk}))
 
 
 def _answer_quote(walkthrough: Walkthrough, value: str, agent) -> None:
@@ -202,7 +206,7 @@ def _answer_quote(walkthrough: Walkthrough, value: str, agent) -> None:
         actor_role="customer",
         note="" if accept else DECLINED_NOTE,
     )
-    _answered(walkthrough, "quote", _("Accepted the fee") if accept else _("Declined the fee"))
+    _answered(walkthrough, "quote", lambda: _("Accepted the fee") if accept else _("Declined the fee"))
 
 
 ANSWERS = {
@@ -225,8 +229,7 @@ def lookup_finished(*, lookup_id: int) -> None:
         walkthrough = Walkthrough.objects.select_for_update().filter(lookup_id=lookup_id, step=Step.LOOKING).first()
         if walkthrough is None:
             return
-        with _speaking(walkthrough):
-            _post_result(walkthrough, Lookup.objects.get(pk=lookup_id))
+        _post_result(walkthrough, Lookup.objects.get(pk=lookup_id))
         walkthrough.updated_at = timezone.now()
         walkthrough.save()
 
@@ -237,26 +240,31 @@ def case_changed(*, case_id: int) -> None:
     walkthrough = Walkthrough.objects.filter(lookup_id=case.lookup_id).order_by("-id").first()
     if walkthrough is None:
         return
-    with transaction.atomic(), _speaking(walkthrough):
+    with transaction.atomic():
         if case.is_closed and walkthrough.step == Step.CASE:
             Walkthrough.objects.filter(pk=walkthrough.pk).update(step=Step.DONE, updated_at=timezone.now())
             walkthrough.step = Step.DONE  # the card below says the walkthrough ended
-        _post(walkthrough, _case_card(walkthrough, case), _case_title(case))
+        _post(walkthrough, lambda: (_case_card(walkthrough, case), _case_title(case)))
 
 
 def _post_result(walkthrough: Walkthrough, lookup: Lookup) -> None:
     # A new result may offer "check again" once more.
     walkthrough.answered_steps = [step for step in walkthrough.answered_steps if step != "retry"]
-    explanation, next_steps = selectors.lookup_words(lookup, chain_registry.registry())
-    card = _result_card(walkthrough, lookup, explanation, next_steps)
-    walkthrough.step = Step.RESULT if card.get("action") else Step.DONE
+    registry = chain_registry.registry()
+    # The step after this result, known before the card is built: it says whether the walkthrough still runs.
+    walkthrough.step = Step.RESULT if _result_step(lookup)[0] else Step.DONE
     if lookup.verdict == Verdict.INVALID_INPUT:
         walkthrough.step = Step.TXID  # ask again
-        walkthrough.answered_steps = [s for s in walkthrough.answered_steps if s != Step.TXID]
-    card["walkthrough_open"] = walkthrough.step != Step.DONE  # the step is known only now
-    _post(walkthrough, card, f"{_(RESULT_TITLES[lookup.verdict])}. {explanation}")
+
+    def result():
+        explanation, next_steps = selectors.lookup_words(lookup, registry)
+        card = _result_card(walkthrough, lookup, explanation, next_steps)
+        return card, f"{_(RESULT_TITLES[lookup.verdict])}. {explanation}"
+
+    _post(walkthrough, result)
     if lookup.verdict == Verdict.INVALID_INPUT:
-        _post(walkthrough, _txid_card(walkthrough), _("Paste the transaction ID (TXID)"))
+        walkthrough.answered_steps = [s for s in walkthrough.answered_steps if s != Step.TXID]
+        _post(walkthrough, lambda: (_txid_card(walkthrough), _("Paste the transaction ID (TXID)")))
 
 
 # --- Cards ----------------------------------------------------------------------------------------------------
@@ -359,10 +367,11 @@ def _result_card(walkthrough: Walkthrough, lookup: Lookup, explanation: str, nex
         rows = [
             [_("Network"), chain.name if chain else found.chain],
             [_("Amount"), amount],
-            [_("Sent to"), _short(found.to_address)],
             [_("Confirmations"), str(found.confirmations or 0)],
         ]
         blocks.append({"table": {"columns": ["", ""], "rows": rows}})
+        if found.to_address:  # whole, to copy: a shortened address cannot be checked or pasted (docs/cards.md)
+            blocks.append({"copy": {"label": _("Sent to"), "value": found.to_address}})
     if found is not None and chain is not None:
         label = _("See the transaction on the explorer")
         blocks.append({"link": {"href": chain.tx_url(lookup.tx_hash), "label": label}})
@@ -370,18 +379,20 @@ def _result_card(walkthrough: Walkthrough, lookup: Lookup, explanation: str, nex
             label = _("See the receiving address on the explorer")
             blocks.append({"link": {"href": chain.address_url(found.to_address), "label": label}})
     blocks.append({"text": _("Next: %(steps)s") % {"steps": next_steps}})
-    step, choices = "", []
-    if lookup.verdict in Verdict.RECOVERABLE:
-        step, choices = (
-            "case",
-            [{"value": "open", "label": _("Open a recovery case")}, {"value": "no", "label": _("Not now")}],
-        )
-    elif lookup.verdict in (Verdict.INCOMPLETE, Verdict.PENDING):
-        step, choices = "retry", [{"value": "again", "label": _("Check again")}]
+    step, choices = _result_step(lookup)
     if choices:
         blocks.append({"choices": choices})
     title = _(RESULT_TITLES[lookup.verdict])
     return _card(walkthrough, title, blocks, step, verdict=lookup.verdict, lookup=lookup.pk)
+
+
+def _result_step(lookup: Lookup) -> tuple[str, list[dict]]:
+    """The question the result card asks, if any, with its choices (in the active language)."""
+    if lookup.verdict in Verdict.RECOVERABLE:
+        return "case", [{"value": "open", "label": _("Open a recovery case")}, {"value": "no", "label": _("Not now")}]
+    if lookup.verdict in (Verdict.INCOMPLETE, Verdict.PENDING):
+        return "retry", [{"value": "again", "label": _("Check again")}]
+    return "", []
 
 
 def _case_card(walkthrough: Walkthrough, case: RecoveryCase) -> dict:
@@ -411,35 +422,36 @@ def _case_title(case: RecoveryCase) -> str:
 # --- Small helpers --------------------------------------------------------------------------------------------
 
 
-def _speaking(walkthrough: Walkthrough):
-    """Cards and lines are stored as posted: write them in the conversation's language, whoever answered."""
-    return selectors.conversation_language(walkthrough.conversation_id)
-
-
-def _post(walkthrough: Walkthrough, payload: dict, body: str) -> None:
+def _post(walkthrough: Walkthrough, build) -> None:
+    """Post the card `build()` makes ((payload, body) in the active language) for every reader: as the customer
+    reads it (the conversation's language, whoever answered) and as staff in each other language read it."""
+    conversation = Conversation.objects.select_related("customer").get(pk=walkthrough.conversation_id)
+    (payload, body), others = in_every_language(conversation, build)
+    renders = {code: {"body": words[:4000], "payload": card} for code, (card, words) in others.items()}
     chat_services.system_message_post(
-        conversation_id=walkthrough.conversation_id, body=body[:4000], payload=payload, kind="card"
+        conversation_id=walkthrough.conversation_id, body=body[:4000], payload=payload, kind="card", renders=renders
     )
 
 
-def _answered(walkthrough: Walkthrough, step: str, words: str) -> None:
-    """Record the answer, and echo it as a small card with the same step, which quiets the answered card."""
+def _answered(walkthrough: Walkthrough, step: str, words, copy: str = "") -> None:
+    """Record the answer, and echo it as a small card with the same step, which quiets the answered card.
+    `words()` says the answer in the active language; a `copy` answer (a TXID) is echoed whole, to copy."""
     if step not in walkthrough.answered_steps:
         walkthrough.answered_steps = [*walkthrough.answered_steps, step]
-    echo = _card(walkthrough, "", [{"text": words}], type="recovery.answer")
-    echo["action"] = {"step": step}
-    _post(walkthrough, echo, words)
+
+    def echo():
+        block = {"copy": {"label": words(), "value": copy}} if copy else {"text": words()}
+        card = _card(walkthrough, "", [block], type="recovery.answer")
+        card["action"] = {"step": step}
+        return card, f"{words()}: {copy}" if copy else words()
+
+    _post(walkthrough, echo)
 
 
 def _open_case(walkthrough: Walkthrough) -> RecoveryCase | None:
     if walkthrough.lookup_id is None:
         return None
     return RecoveryCase.objects.filter(lookup_id=walkthrough.lookup_id).first()
-
-
-def _short(address: str) -> str:
-    """Long hex wraps badly on a phone; the explorer link below carries the full address."""
-    return f"{address[:8]}…{address[-6:]}" if len(address) > 16 else (address or "—")
 
 
 def _chain_value(value: str) -> str:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from chat import services as chat_services
 from chat.models import Conversation, Message, Satisfaction
+from supervisor import demo_stories
 from tickets import services as tickets_services
 from tickets.models import Ticket, TimelineEvent
 
@@ -158,6 +159,9 @@ def seed(stdout) -> None:
         started = started.replace(hour=rng.choice([7, 9, 10, 11, 13, 14, 15, 16, 18, 20, 21, 23]))
         conversation_id = _ended_chat(customer, language, script, agents, supervisor, rng, n)
         _backdate(conversation_id, min(started, now - timedelta(hours=2)), rng)
+        count += 1
+    for days_ago, conversation_id in enumerate(demo_stories.seed(agents), start=1):
+        _backdate(conversation_id, now - timedelta(days=days_ago, hours=3), rng)
         count += 1
     _live_chats(agents[0])
     stdout.write(f"Supervision demo: {count} past conversations in six languages and 2 live chats.")

@@ -6,7 +6,7 @@ import json
 
 from supervisor.timeline import Entry
 
-CSV_COLUMNS = ["at", "source", "kind", "who", "role", "text", "ref", "data"]
+CSV_COLUMNS = ["at", "source", "kind", "who", "role", "text", "ref", "data", "customer_text"]
 # A cell starting with one of these is a formula to a spreadsheet; a customer could type one.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -7,4 +7,4 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the signal that forgets the cached webhook endpoints when one changes.
-        from tickets import webhooks  # noqa: F401
+        from tickets import timeline_words, webhooks  # noqa: F401

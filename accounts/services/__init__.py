@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Presence, Role, User
 from accounts.services.sessions import EndReason, staff_sessions_end
@@ -36,6 +37,13 @@ def _sync_groups(user: User) -> None:
     groups = [Group.objects.get_or_create(name=name)[0] for name in GROUP_FOR_ROLE.values()]
     user.groups.remove(*groups)
     user.groups.add(Group.objects.get(name=GROUP_FOR_ROLE[Role(user.role)]))
+
+
+def presence_seen(*, user: User) -> None:
+    """A console socket of this person is open (connect, heartbeat): they read as online or away, not offline."""
+    now = timezone.now()
+    User.objects.filter(pk=user.pk).update(last_seen_at=now)
+    user.last_seen_at = now
 
 
 def presence_set(*, user: User, presence: str) -> None:

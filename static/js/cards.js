@@ -21,6 +21,9 @@ function textBlock(block) {
   return el("p", "card-text", block.text);
 }
 
+// An amount ("+24,00", "−6.50 USDT", "250 USDT") is never broken across lines: its cell keeps it whole.
+const NUMERIC = /^[+\-\u2212]?[\d\s.,\u00a0\u202f]*\d[\d.,]*(\s*[A-Z]{2,10})?$/;
+
 function tableBlock(block) {
   const table = el("table", "card-table");
   const columns = Array.isArray(block.table?.columns) ? block.table.columns : [];
@@ -29,7 +32,9 @@ function tableBlock(block) {
   const body = table.createTBody();
   for (const row of Array.isArray(block.table?.rows) ? block.table.rows : []) {
     const tr = body.insertRow();
-    for (const cell of Array.isArray(row) ? row : []) tr.appendChild(el("td", null, cell));
+    for (const cell of Array.isArray(row) ? row : []) {
+      tr.appendChild(el("td", NUMERIC.test(String(cell)) ? "num" : null, cell));
+    }
   }
   return table;
 }
@@ -45,6 +50,38 @@ function linkBlock(block) {
   link.rel = "noopener noreferrer";
   row.appendChild(link);
   return row;
+}
+
+// An address or hash people copy whole: on one line (it scrolls rather than wraps mid-address, which broke
+// selecting it), selected whole by a click, and a Copy button.
+function copyBlock(block) {
+  const value = String(block.copy?.value || "");
+  const row = el("div", "card-copy");
+  if (block.copy?.label) row.appendChild(el("span", "card-copy-label", block.copy.label));
+  const code = el("code", "card-copy-value", value);
+  code.dir = "ltr";
+  const button = el("button", "card-copy-button", _("Copy"));
+  button.type = "button";
+  button.addEventListener("click", () => copyText(value, code, button));
+  row.append(code, button);
+  return row;
+}
+
+async function copyText(value, code, button) {
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(value);
+    copied = true;
+  } catch {
+    // No clipboard API here (a plain-http page, a frame without the permission): select it for Ctrl+C.
+    const range = document.createRange();
+    range.selectNodeContents(code);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    copied = document.execCommand?.("copy") || false;
+  }
+  button.textContent = copied ? _("Copied") : _("Selected: press Ctrl+C");
+  setTimeout(() => (button.textContent = _("Copy")), 2500);
 }
 
 function progressBlock(block) {
@@ -108,7 +145,7 @@ function inputBlock(block, ctx) {
   return form;
 }
 
-const BLOCKS = { text: textBlock, table: tableBlock, link: linkBlock, progress: progressBlock };
+const BLOCKS = { text: textBlock, table: tableBlock, link: linkBlock, progress: progressBlock, copy: copyBlock };
 const CONTROLS = { choices: choicesBlock, input: inputBlock };
 
 export function renderBlocks(container, blocks, ctx) {
@@ -245,7 +282,9 @@ export function foldAnswer(root, payload) {
     .filter((card) => !String(card.dataset.cardType || "").endsWith(".answer"))
     .pop();
   if (!answered) return false;
-  const words = (Array.isArray(payload.blocks) ? payload.blocks : []).map((block) => block?.text).filter(Boolean);
+  // An answer is words, or a value to copy (a pasted TXID: "TXID: 0x…").
+  const said = (block) => block?.text || (block?.copy ? `${block.copy.label}: ${block.copy.value}` : "");
+  const words = (Array.isArray(payload.blocks) ? payload.blocks : []).map(said).filter(Boolean);
   const status = answered.querySelector(".card-status") || answered.appendChild(el("p"));
   status.className = "card-status card-answer";
   status.textContent = words.join(" ");

@@ -4,16 +4,16 @@
 // view.js (one pane at a time on a phone).
 // Typed text is never lost: drafts live in localStorage per conversation, and sends wait in the socket's outbox
 // until acknowledged.
-import { applyCardUpdate } from "./cards.js";
 import { gettext_noop, t as _, useLanguage } from "./i18n.js";
 import { ChatSocket, localStore, socketUrl } from "./socket.js";
 import { insertText, saveDraft } from "./console/composer.js";
 import { pumpFiles, startFiles } from "./console/files.js";
 import { $, me, panes, root, shared, toast } from "./console/kit.js";
-import { pendingFailed, pendingSent, renderMessage, updateSeen } from "./console/messages.js";
+import { cardUpdate, pendingFailed, pendingSent, renderMessage, updateSeen } from "./console/messages.js";
 import { activate, ensurePane, inFront, markRead, openChat, setUnread, updatePane } from "./console/panes.js";
 import { acceptDone, acceptFailed, queueOffer, queueReplace, queueSettle } from "./console/queue.js";
-import { showDetails } from "./console/view.js";
+import { notifyMessage, notifyQueue } from "./console/notify.js";
+import { showDetails, showView } from "./console/view.js";
 
 const STATE_TEXT = {
   connecting: gettext_noop("Connecting…"),
@@ -40,7 +40,8 @@ const handlers = {
     pumpFiles();
   },
   queue(frame) {
-    queueReplace(frame.conversations || []);
+    queueReplace(frame);
+    if (!frame.offset) notifyQueue(frame, () => showView("list")); // the first page and the counts: what is new
   },
   offer(frame) {
     queueOffer(frame.conversation);
@@ -48,6 +49,11 @@ const handlers = {
   conversation(frame) {
     queueSettle(frame);
     const mine = frame.assignee?.id === me;
+    const held = panes.get(frame.conversation)?.assignee?.id === me;
+    if (held && frame.assignee && !mine) {
+      const name = panes.get(frame.conversation).customer?.name || _("Customer");
+      toast(_("{customer}'s chat is now with {agent}.", { customer: name, agent: frame.assignee.name }));
+    }
     if (!panes.has(frame.conversation) && !(mine && frame.status === "active")) return;
     const pane = ensurePane(frame);
     if (acceptDone(frame.conversation)) openChat(pane.id);
@@ -61,7 +67,10 @@ const handlers = {
     if (frame.author?.role !== "customer") return;
     pane.node.querySelector(".pane-typing").hidden = true;
     if (inFront(pane)) markRead(pane);
-    else setUnread(pane, pane.unread + 1);
+    else {
+      setUnread(pane, pane.unread + 1);
+      if (pane.synced) notifyMessage(pane, frame, () => openChat(pane.id)); // news, not the history replayed
+    }
   },
   typing(frame) {
     const pane = panes.get(frame.conversation);
@@ -79,12 +88,15 @@ const handlers = {
   },
   card_update(frame) {
     const pane = panes.get(frame.conversation);
-    if (pane) applyCardUpdate(pane.list, frame);
+    if (pane) cardUpdate(pane, frame);
   },
   presence(frame) {
     $("presence").value = frame.status;
   },
-  resumed() {},
+  resumed(frame) {
+    const pane = panes.get(frame.conversation);
+    if (pane) pane.synced = true;
+  },
   error(frame) {
     acceptFailed(frame.code);
     toast(frame.detail || _("That did not work."));

@@ -3,11 +3,13 @@
 import json
 import time
 import uuid
+from datetime import timedelta
 
 import jwt
 from channels.db import database_sync_to_async as sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.utils import timezone
 
 from helpdesk.asgi import application
 from tests.support.staff import signed_in_session_key
@@ -67,13 +69,17 @@ class Socket:
         await self.c.disconnect()
 
 
-async def widget_socket(token: str | None = None, after_seq: int = 0, **claims) -> tuple[Socket, dict]:
+async def widget_socket(
+    token: str | None = None, after_seq: int = 0, *, timeout: float | None = None, **claims
+) -> tuple[Socket, dict]:
+    """A customer's socket after hello. `timeout` (for the connect and the welcome; CONNECT_TIMEOUT and 3 s by
+    default): the first socket of a test process waits for cold caches and connections, seconds on a busy machine."""
     communicator = WebsocketCommunicator(application, "/ws/widget/")
-    connected, _ = await communicator.connect(timeout=CONNECT_TIMEOUT)
+    connected, _ = await communicator.connect(timeout=max(timeout or 0, CONNECT_TIMEOUT))
     assert connected
     socket = Socket(communicator)
     await socket.send({"type": "hello", "token": token or widget_token(**claims), "after_seq": after_seq})
-    welcome = await socket.recv()
+    welcome = await socket.recv(timeout or 3)
     return socket, welcome
 
 
@@ -95,3 +101,31 @@ def send_frame(body: str, conversation=None, client_msg_id=None, kind: str = "te
     if conversation is not None:
         frame["conversation"] = conversation
     return frame
+
+
+def waiting_conversations(
+    count: int, *, prefix: str = "q", vip: str = "", name: str | None = None, preview: str = "help", start=None
+) -> list:
+    """`count` waiting conversations of new customers `<prefix>-<i>`, one a second from `start` (an hour ago by
+    default), made in bulk: the rows the services would make, for queues too long to open one by one."""
+    from chat.models import Conversation
+    from tickets.models import Customer, Ticket
+
+    start = start or timezone.now() - timedelta(hours=1)
+    customers = Customer.objects.bulk_create(
+        [Customer(external_id=f"{prefix}-{i}", name=name or f"{prefix} {i}", vip=vip) for i in range(count)]
+    )
+    tickets = Ticket.objects.bulk_create([Ticket(customer=c, subject=preview[:80]) for c in customers])
+    priority = Conversation.QueuePriority.VIP if vip else Conversation.QueuePriority.NORMAL
+    return Conversation.objects.bulk_create(
+        [
+            Conversation(
+                ticket=t,
+                customer=t.customer,
+                preview=preview,
+                queue_priority=priority,
+                created_at=start + timedelta(seconds=i),
+            )
+            for i, t in enumerate(tickets)
+        ]
+    )

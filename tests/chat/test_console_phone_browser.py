@@ -192,6 +192,9 @@ def test_unread_in_another_chat_shows_on_the_way_back(browser, customer_page, ph
             pane = phone_agent.locator(".chat-pane:not([hidden])")
             expect(pane.locator(".pane-name")).to_have_text(name)
             if name == "Alice Moreau":
+                # She has read Alice's question in the pane before she goes back to the list (as a person would);
+                # leaving before the history arrives would rightly leave it unread.
+                expect(pane.locator(".pane-messages .msg-body", has_text="First question")).to_be_visible()
                 pane.get_by_role("button", name="Chats").click()
 
         customer_says(alice_widget, "Still there?")

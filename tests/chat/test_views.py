@@ -1,5 +1,7 @@
 """The chat pages: the console (agents only), the widget frame (embeddable, strict CSP) and the demo endpoints."""
 
+import uuid
+
 import jwt
 import pytest
 from django.conf import settings
@@ -14,15 +16,54 @@ def test_console_requires_login(client):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_console_renders_for_an_agent_with_transfer_targets(client, alice, bob):
+def test_console_renders_for_an_agent(client, alice, bob):
     client.force_login(alice)
     response = client.get(reverse("console"))
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'id="transfer-agents"' in body and '"name": "Bob"' in body
-    assert '"name": "Alice"' not in body  # nobody transfers a chat to themselves
     assert f'data-me="{alice.pk}"' in body
+    assert "Bob" not in body  # who can take a chat is read when the transfer dialog opens, not at page load
     assert "<script>" not in body  # no inline scripts under the CSP
+
+
+def test_transfer_targets_are_read_as_they_are_now(client, alice, bob, sofia, customer):
+    from accounts import services as accounts_services
+    from chat import services as chat_services
+
+    accounts_services.presence_seen(user=bob)
+    accounts_services.presence_set(user=bob, presence="away")
+    posted = chat_services.customer_message_post(
+        customer=customer, conversation_id=None, client_msg_id=uuid.uuid4(), body="hello"
+    )
+    chat_services.conversation_accept(agent=bob, conversation_id=posted.message.conversation_id)
+    client.force_login(alice)
+    response = client.get(reverse("console_agents"))
+    assert response.status_code == 200 and response["Cache-Control"].startswith("max-age=0")
+    assert response.json() == {
+        "agents": [
+            {"id": bob.pk, "name": "Bob", "presence": "away", "chats": 1},
+            # no console of hers has been heard from: offline
+            {"id": sofia.pk, "name": "Sofia", "presence": "offline", "chats": 0},
+        ]
+    }  # Alice is not offered to herself
+
+
+def test_a_console_unheard_for_a_minute_reads_offline(bob):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts import services as accounts_services
+
+    accounts_services.presence_seen(user=bob)
+    accounts_services.presence_set(user=bob, presence="online")
+    now = timezone.now()
+    assert bob.presence_now(now) == "online"
+    assert bob.presence_now(now + timedelta(seconds=61)) == "offline"
+
+
+def test_the_transfer_list_is_for_staff_only(client, customer):
+    assert client.get(reverse("console_agents")).status_code == 302  # signed out: to the login
 
 
 def test_console_loads_the_ticket_sidebar_only_when_it_exists(client, alice, monkeypatch):

@@ -24,6 +24,15 @@ CUSTOMER_AND_CONSOLE = (
     "recovery/models.py",
     "recovery/views.py",
     "recovery/services.py",
+    # staff pages: timelines as sentences (tickets/timeline_words.py and each app's), transcripts, case pages
+    "tickets/timeline_words.py",
+    "chat/timeline_words.py",
+    "recovery/timeline_words.py",
+    "pnl/timeline_words.py",
+    "recovery/pages.py",
+    "recovery/templates/",
+    "templates/supervisor/transcript.html",
+    "templates/tickets/",
     # a refusal at the door (a NUL character, broken text) reaches the widget's customer too
     "helpdesk/middleware.py",
     "helpdesk/errors.py",

@@ -5,7 +5,10 @@ from pathlib import Path
 
 from tests.i18n.catalogues import DOMAINS, LANGUAGES, ROOT, entries
 
-JS_FILES = sorted((ROOT / "static").glob("**/*.js"))
+APPS = ("accounts", "tickets", "chat", "recovery", "pnl", "supervisor")
+JS_FILES = sorted((ROOT / "static").glob("**/*.js")) + sorted(
+    path for app in APPS for path in (ROOT / app / "static").glob("**/*.js")
+)
 JS_CALL = re.compile(r'\b(?:_|gettext_noop)\(\s*"((?:[^"\\]|\\.)*)"')
 # Server-rendered words the widget re-translates in the customer's language (i18n.js translatePage).
 TEMPLATES = sorted((ROOT / "templates" / "chat").glob("*.html"))

@@ -98,7 +98,8 @@ RESULT = {
     "ar": (
         "تم العثور عليها: أُرسلت على شبكة أخرى ويمكن استردادها",
         "العنوان تابع لنا على BNB Smart Chain أيضًا",
-        ["الشبكة", "المبلغ", "أُرسلت إلى", "التأكيدات"],
+        ["الشبكة", "المبلغ", "التأكيدات"],
+        "أُرسلت إلى",
         "افتح طلب استرداد",
         "طلب الاسترداد رقم {case}: تم الاستلام",
         "تم فحص كل الشبكات.",
@@ -106,7 +107,8 @@ RESULT = {
     "zh-hans": (
         "已找到：通过其他网络发送，可以找回",
         "这个地址在 BNB Smart Chain 上同样属于我们",
-        ["网络", "金额", "发送至", "确认数"],
+        ["网络", "金额", "确认数"],
+        "发送至",
         "提交找回申请",
         "找回申请 #{case}：已提交",
         "所有网络都已查询完毕。",
@@ -219,7 +221,7 @@ def test_the_verdict_card_speaks_arabic_and_chinese_and_staff_keep_english(
     lang,
 ):
     require("anvil")
-    title, phrase, labels, open_label, case_title, checked = RESULT[lang]
+    title, phrase, labels, sent_to, open_label, case_title, checked = RESULT[lang]
     customer = speaker(lang)
     deposit = Web3.to_checksum_address(os.urandom(20))
     tickets_services.deposit_address_upsert(customer=customer, chain="ethereum", address=deposit)
@@ -236,18 +238,27 @@ def test_the_verdict_card_speaks_arabic_and_chinese_and_staff_keep_english(
     assert phrase in texts[0] and "250 USDT" in texts[0]
     table = next(block["table"] for block in result["blocks"] if "table" in block)
     assert [row[0] for row in table["rows"]] == labels and table["rows"][1][1] == "250 USDT"
+    # The address in full, to copy (a shortened one cannot be pasted or checked).
+    copy = next(block["copy"] for block in result["blocks"] if "copy" in block)
+    assert copy == {"label": sent_to, "value": deposit.lower()}
     choices = next(block["choices"] for block in result["blocks"] if "choices" in block)
     assert [c["value"] for c in choices] == ["open", "no"] and choices[0]["label"] == open_label
     assert result["action"]["step"] == "case"
 
-    # The live card's refresh reads in the chat's language, for the customer and for an English agent alike.
+    # The live card's refresh reads in the chat's language for the customer; an English agent reads English, with
+    # the customer's version beside it.
     progress = cards(conversation_id)[-2]
     refreshed = widget.get(progress["refresh_url"], **bearer(customer, lang)).json()
-    assert refreshed["blocks"][-1] == {"text": checked}
+    assert refreshed["blocks"][-1] == {"text": checked} and "customer_view" not in refreshed
     chat_services.conversation_accept(agent=alice, conversation_id=conversation_id)
     console = Client(HTTP_ACCEPT_LANGUAGE="en")
     console.force_login(alice)
-    assert console.get(progress["refresh_url"]).json()["blocks"][-1] == {"text": checked}
+    for_staff = console.get(progress["refresh_url"]).json()
+    assert for_staff["blocks"][-1] == {"text": "Every network has been checked."}
+    assert for_staff["customer_view"]["blocks"][-1] == {"text": checked}
+    # The stored result card is the customer's; staff reading English get it in English from its renders.
+    stored = Message.objects.filter(conversation_id=conversation_id, kind="card").order_by("-staff_seq")[0]
+    assert stored.renders["en"]["payload"]["title"] == "Found: sent on another network, and recoverable"
 
     answer(widget, wid, "case", "open", **bearer(customer, lang))
     case = RecoveryCase.objects.get(lookup__conversation_id=conversation_id)

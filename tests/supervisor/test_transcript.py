@@ -47,7 +47,7 @@ def test_timeline_holds_every_message_and_event(eventful):
     texts = " ".join(e.text for e in entries)
     assert "Alice handed the chat to Bob. Note: needs the BSC specialist" in texts
     assert "Sofia reassigned the chat from Bob to Alice. Reason: Bob's shift ended" in texts
-    assert 'Did you feel heard? Partly — "took a while"' in texts
+    assert "Carla Customer answered “Did you feel heard?”: Partly, and wrote: “took a while”" in texts
 
 
 def test_supervisor_reads_any_transcript(client, sofia, eventful):

@@ -71,9 +71,11 @@ def test_sidebar_changes_reach_the_timeline(page, asgi_server, accepted_chat):
     screenshot(page, "tickets-console-sidebar")
 
     page.goto(f"{asgi_server}/tickets/{ticket.pk}/")
-    timeline = page.locator(".tk-timeline")
-    expect(timeline).to_contain_text("changed the status: open → pending")
-    expect(timeline).to_contain_text("urgent")
+    # Each change reads as a sentence (tickets/timeline_words.py), with the labels people see, not the codes.
+    expect(
+        page.locator(".tk-sentence", has_text="Alice changed the ticket's status from Open to Pending.")
+    ).to_be_visible()
+    expect(page.locator(".tk-sentence", has_text="from Normal to Urgent")).to_be_visible()
     screenshot(page, "tickets-detail")
     assert page.js_errors == []
 

@@ -3,6 +3,7 @@ writing exactly one timeline event with who, when and old → new. Nothing here 
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -57,6 +58,17 @@ def ticket_assign_if_unassigned(*, ticket: Ticket, agent: User) -> None:
             kind="ticket.assigned",
             actor=agent,
             data={"from": None, "to": agent.display_name, "to_id": agent.pk},
+        )
+
+
+def ticket_follow_chat(*, ticket: Ticket, previous: User | None, to: User, actor: User) -> None:
+    """A chat handed on takes its ticket along when the ticket was with the one handing it (or with nobody): the
+    agent who now holds the chat sees themselves as the ticket's assignee. A ticket someone else holds stays."""
+    holders = Q(assignee__isnull=True) | (Q(assignee=previous) if previous else Q(pk__in=[]))
+    if Ticket.objects.filter(holders, pk=ticket.pk).update(assignee=to, updated_at=timezone.now()):
+        data = {"from": previous.display_name if previous else None, "from_id": previous.pk if previous else None}
+        event_record(
+            ticket=ticket, kind="ticket.assigned", actor=actor, data={**data, "to": to.display_name, "to_id": to.pk}
         )
 
 

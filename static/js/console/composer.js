@@ -1,10 +1,10 @@
-// A chat's composer and its actions: reply or internal note, drafts kept per conversation, typing, end,
-// transfer with a note, and the wrong-network walkthrough. Typed text is never lost: drafts live in localStorage.
+// A chat's composer and its actions: reply or internal note, drafts kept per conversation, typing, end, the
+// transfer dialog (transfer.js), and the wrong-network walkthrough. Typed text is never lost: drafts live in
+// localStorage.
 import { t as _ } from "../i18n.js";
-import { el, me, postAnswer, shared, toast } from "./kit.js";
+import { me, postAnswer, shared, toast } from "./kit.js";
 import { renderPending } from "./messages.js";
-
-const agents = JSON.parse(document.getElementById("transfer-agents").textContent);
+import { wireTransfer } from "./transfer.js";
 
 function draftKey(id) {
   return `helpdesk.draft.${me}.${id}`;
@@ -38,6 +38,7 @@ export function wireComposer(pane) {
   label.htmlFor = pane.input.id;
   for (const radio of form.querySelectorAll("input[name=mode]")) radio.name = `mode-${pane.id}`;
   form.addEventListener("change", () => setMode(pane));
+  setMode(pane);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     sendFrom(pane);
@@ -62,13 +63,20 @@ function mode(pane) {
   return pane.node.querySelector(`input[name="mode-${pane.id}"]:checked`).value;
 }
 
-function setMode(pane) {
+// The mode is said in words beside Send, not only by the radio above: after a note the box goes back to Reply.
+export function setMode(pane, wanted) {
+  if (wanted) pane.node.querySelector(`input[name="mode-${pane.id}"][value="${wanted}"]`).checked = true;
   const note = mode(pane) === "note";
-  pane.node.querySelector(".composer").classList.toggle("note-mode", note);
+  const form = pane.node.querySelector(".composer");
+  form.classList.toggle("note-mode", note);
+  form.dataset.mode = note ? "note" : "text";
   pane.input.placeholder = note
     ? _("Internal note: only staff see this. Never sent to the customer.")
     : _("Reply to the customer… (Enter sends, Shift+Enter for a new line)");
   pane.node.querySelector(".composer-send").textContent = note ? _("Add note") : _("Send");
+  pane.node.querySelector(".composer-hint").textContent = note
+    ? _("Writing an internal note: only staff see it")
+    : _("Replying to {name}", { name: pane.customer?.name || _("Customer") });
   if (note) typing(pane, false);
 }
 
@@ -82,6 +90,7 @@ function sendFrom(pane) {
   pane.input.value = "";
   saveDraft(pane);
   if (kind === "text") typing(pane, false);
+  else setMode(pane, "text"); // a note is a one-off: the next words go to the customer, as the hint says
 }
 
 function sendWithFiles(pane, body) {
@@ -126,38 +135,4 @@ async function startRecovery(pane, button) {
   } finally {
     button.disabled = false;
   }
-}
-
-function wireTransfer(pane) {
-  const dialog = pane.node.querySelector(".transfer-dialog");
-  const select = dialog.querySelector("select");
-  const note = dialog.querySelector("textarea");
-  const error = dialog.querySelector(".transfer-error");
-  for (const agent of agents) {
-    const option = el("option", null, agent.name); // presence here would be stale: it is from page load
-    option.value = agent.id;
-    select.appendChild(option);
-  }
-  pane.node.querySelector(".transfer-open").addEventListener("click", () => {
-    error.hidden = true;
-    dialog.showModal();
-  });
-  dialog.querySelector(".transfer-cancel").addEventListener("click", () => dialog.close());
-  dialog.querySelector("form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const text = note.value.trim();
-    const problem = !select.value
-      ? _("Choose an agent.")
-      : !text
-        ? _("Write a note: where things stand and what is next.")
-        : "";
-    const frame = { type: "transfer", conversation: pane.id, to_agent: Number(select.value), note: text };
-    if (problem || !shared.socket.sendNow(frame)) {
-      error.textContent = problem || _("You're offline; try again once reconnected.");
-      error.hidden = false;
-      return;
-    }
-    note.value = "";
-    dialog.close();
-  });
 }

@@ -3,6 +3,7 @@ import { t as _ } from "../i18n.js";
 import { restoreDraft, wireComposer } from "./composer.js";
 import { $, el, languageName, me, panes, shared } from "./kit.js";
 import { renderPending, scrollDown } from "./messages.js";
+import { updateTitle } from "./notify.js";
 import { inSight, showDetails, showView, singlePane } from "./view.js";
 
 export function ensurePane(frame) {
@@ -74,6 +75,7 @@ function makeTab(pane) {
   tab.dataset.conversation = pane.id;
   tab.appendChild(el("span", "tab-name", pane.customer.name || _("Customer")));
   if (pane.customer.vip) tab.appendChild(el("span", "vip-badge", "VIP"));
+  tab.appendChild(el("span", "tab-note")); // where the chat went: "with Mei Chen", "ended"
   tab.appendChild(el("span", "unread"));
   tab.addEventListener("click", () => openChat(pane.id));
   $("tabs").appendChild(tab);
@@ -92,6 +94,7 @@ export function updatePane(pane, frame) {
   else if (!mine && pane.assignee) status = _("Now with {name}", { name: pane.assignee.name });
   else if (!pane.assignee) status = _("Waiting");
   pane.node.querySelector(".pane-status").textContent = status;
+  pane.tab.querySelector(".tab-note").textContent = mine ? "" : status;
   pane.node.classList.toggle("readonly", !open || !mine);
   pane.node.querySelector(".transfer-open").hidden = !(open && mine);
   pane.node.querySelector(".recovery-start").hidden = !(open && mine);
@@ -166,7 +169,7 @@ export function setUnread(pane, count) {
     back.textContent = total - other.unread ? String(total - other.unread) : "";
     back.hidden = !(total - other.unread);
   }
-  document.title = `${total ? `(${total}) ` : ""}${_("Console · Helpdesk")}`;
+  updateTitle();
 }
 
 // Whether a customer's new message is read as it arrives, or counted as unread.

@@ -102,7 +102,7 @@ def test_a_customer_previews_and_sends_a_picture_and_the_agent_opens_it_in_the_v
         expect(viewer.locator(".att-viewer-title")).to_have_text("wallet send screen.png")
         expect(viewer.get_by_role("button", name="Close")).to_be_focused()
         expect(viewer.locator(".att-viewer-img")).to_have_attribute("alt", "wallet send screen.png")
-        agent_page.wait_for_function("document.querySelector('.att-viewer-img').naturalWidth === 780")
+        agent_page.wait_for_function("() => document.querySelector('.att-viewer-img').naturalWidth === 780")
         for _ in range(3):  # Tab goes round inside the dialog, never behind it
             agent_page.keyboard.press("Tab")
             assert agent_page.evaluate("document.activeElement.closest('dialog.att-viewer') !== null")
@@ -263,7 +263,7 @@ def test_a_supervisor_sees_the_files_in_the_live_monitor_and_the_transcript(brow
         page.goto(f"{asgi_server}/monitor/?watch={conversation_id}")
         shown = page.locator("#watch-messages .att-picture img")
         expect(shown).to_have_count(1)
-        page.wait_for_function("document.querySelector('#watch-messages .att-picture img').naturalWidth > 0")
+        page.wait_for_function("() => document.querySelector('#watch-messages .att-picture img')?.naturalWidth > 0")
         page.goto(f"{asgi_server}/history/{conversation_id}/")
         thumbnail = page.locator(".entry-files img")
         expect(thumbnail).to_have_count(1)
