@@ -86,3 +86,8 @@ def test_the_page_costs_the_same_few_queries_however_many_rows(
     services.customer_access_record(staff=bob, accesses=[services.Access(customer.pk, "panel") for _ in range(60)])
     with django_assert_max_num_queries(12):
         assert client.get("/access-log/").status_code == 200
+
+
+def test_dates_out_of_range_are_refused_beside_their_field(client_as, sofia, log):
+    page = client_as(sofia).get("/access-log/?date_to=9999-12-31&staff=999999999999999999999").content.decode()
+    assert "Choose a date from 1970-01-01 to 2099-12-31." in page
