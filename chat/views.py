@@ -1,5 +1,6 @@
 import json
 import time
+import uuid
 
 import jwt
 from django.conf import settings
@@ -94,6 +95,32 @@ def customer_from_bearer(request):
 def _survey_refusal(status: int, code: str, detail: str, language: str) -> JsonResponse:
     """The widget shows `detail`: in the customer's language, as on the socket (chat/errors.py)."""
     return JsonResponse({"error": code, "detail": errors.error_detail(code, detail, language)}, status=status)
+
+
+@login_required
+@require_POST
+def lookalike_warning(request, conversation_id: int):
+    """The console's one-click warning about a look-alike link: sent as the agent's reply, in the customer's language
+    (chat.services.lookalike_warning_post). The message reaches the console over its socket like any other."""
+    if not request.user.is_agent:
+        raise Http404
+    try:
+        data = json.loads(request.body or b"{}")
+        host, msg_id = data.get("host"), data.get("client_msg_id")
+        client_msg_id = uuid.UUID(msg_id) if msg_id else None
+    except (ValueError, AttributeError, TypeError):
+        return JsonResponse({"error": "bad_request", "detail": 'send JSON {"host": "..."}'}, status=400)
+    language = translation.get_language()
+    try:
+        posted = services.lookalike_warning_post(
+            agent=request.user, conversation_id=conversation_id, host=host, client_msg_id=client_msg_id
+        )
+    except services.ChatError as exc:
+        status = 404 if exc.code == "not_found" else 409
+        return JsonResponse(
+            {"error": exc.code, "detail": errors.error_detail(exc.code, exc.detail, language)}, status=status
+        )
+    return JsonResponse({"conversation": conversation_id, "seq": posted.message.staff_seq}, status=201)
 
 
 @csrf_exempt  # no cookies are involved: the bearer token is the credential
