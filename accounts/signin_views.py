@@ -23,7 +23,10 @@ NEW_CODES_SESSION_KEY = "new_recovery_codes"
 
 def safe_next(request, fallback: str = settings.LOGIN_REDIRECT_URL) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    # Only a path on this site: "1" or "-1" is allowed by the host check, but redirect() would take it for a URL name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return resolve_url(fallback)
 

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from chat import selectors
 from chat import serializers as s
 from chat.models import Attachment, Conversation
-from tickets.api import ApiView
+from tickets.api import ApiView, api_read, staff_read
 
 
 class Transcript(ApiView):
@@ -18,6 +18,8 @@ class Transcript(ApiView):
         """What the customer saw, in order. Internal notes are never part of a transcript over the API."""
         conversation = get_object_or_404(Conversation.objects.select_related("customer"), pk=conversation_id)
         messages = selectors.customer_messages(conversation.pk).order_by("seq")
+        about = {"conversation_id": conversation.pk, "ticket_id": conversation.ticket_id}
+        staff_read(request, [api_read(conversation.customer, "transcript", **about)])
         rows = list(messages.values("id", "seq", "kind", "author_role", "author_name", "body", "payload", "created_at"))
         files = self.attachments_of([row.pop("id") for row in rows])
         for row in rows:

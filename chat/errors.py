@@ -60,6 +60,13 @@ STAFF_DETAILS = frozenset(
         gettext_noop("only the agent holding the chat can hand it off"),
         gettext_noop("this chat is already yours"),
         gettext_noop("only the agent holding the chat can end it"),
+        # chat/services.py: the one-click look-alike warning (chat/views.py) for a host that imitates nothing
+        gettext_noop("this link does not imitate one of our domains"),
+        # chat/services.py: an agent's message asking the customer for a wallet or account secret
+        gettext_noop(
+            "support never asks for a seed phrase, private key, password or 2FA code, so this message was not sent; "
+            "write it without asking for one"
+        ),
     }
 )
 # Uploads and sends with files (chat/attachments/errors.py): both sides meet them.

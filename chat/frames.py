@@ -1,5 +1,6 @@
 """Wire frames (docs/protocol.md). One place builds them so that sockets, replays and tests agree."""
 
+from chat import screening
 from chat.attachments.links import frames_of as attachment_frames
 from chat.models import Conversation, Message
 
@@ -27,8 +28,12 @@ def message_frame(message: Message, audience: str, language: str | None = None) 
     }
     if message.payload is not None:
         frame["payload"] = message.payload
+    if message.author_role == Message.AuthorRole.CUSTOMER and (kinds := screening.redacted_kinds(message.body)):
+        frame["redacted"] = kinds  # absent when nothing was removed (docs/protocol.md)
     if audience == Audience.STAFF:
         frame["customer_seq"] = message.seq
+        if message.kind == Message.Kind.TEXT and (found := screening.lookalikes_in(message.body)):
+            frame["lookalikes"] = found  # computed as it is framed: HELPDESK_OFFICIAL_DOMAINS may change
         if language and message.renders:
             return for_reader(frame, message.renders, language)
     return frame

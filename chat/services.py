@@ -16,9 +16,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from chat import broadcast, cards, loopdb, replies, selectors
+from chat import broadcast, cards, loopdb, replies, screening, selectors
 from chat.models import Conversation, Message, ReadState, Satisfaction
 from common.errors import Refusal
+from common.safety.asks import asks_for_secret
 from tickets import services as tickets_services
 from tickets.models import Customer, Ticket, TimelineEvent
 
@@ -247,8 +248,12 @@ def _locked(conversation_id: int) -> Conversation:
 def customer_message_post(
     *, customer: Customer, conversation_id: int | None, client_msg_id: uuid.UUID, body: str, locale: str = ""
 ) -> Posted:
-    """A customer sends. With no open conversation, the first message opens one (and its ticket)."""
-    body = _check_body(body, Message.Kind.TEXT)
+    """A customer sends. With no open conversation, the first message opens one (and its ticket).
+
+    A wallet secret in the words is removed before anything is stored (chat.screening); the customer then reads a
+    warning card in the same transaction."""
+    screened = screening.customer_text(_check_body(body, Message.Kind.TEXT))
+    body = screened.body
     fields = {
         "kind": Message.Kind.TEXT,
         "author_role": Message.AuthorRole.CUSTOMER,
@@ -263,9 +268,11 @@ def customer_message_post(
             with transaction.atomic():
                 conversation_id = _open_conversation_locked(customer, locale=locale, first_words=body).pk
                 stored = _store(conversation_id, guard=guard, **fields)
+                _warn_if_redacted(stored, screened.kinds)
         else:
-            with _one_statement():
+            with transaction.atomic() if screened.kinds else _one_statement():
                 stored = _store(conversation_id, guard=guard, **fields)
+                _warn_if_redacted(stored, screened.kinds)
     except IntegrityError:
         stored = None  # the client_msg_id is taken: a retry of a message already stored (checked below)
     if stored is not None:
@@ -285,6 +292,10 @@ async def customer_message_store(
     if conversation_id is None or not loopdb.available():
         return None
     body = _check_body(body, Message.Kind.TEXT)
+    screened = screening.customer_text(body)
+    if screened.kinds:
+        return None  # a secret to remove and a warning to post: the full path does both in one transaction
+    body = screened.body  # a marker the customer typed, disarmed
     prepared = _prepare(
         conversation_id,
         kind=Message.Kind.TEXT,
@@ -339,6 +350,12 @@ def agent_message_post(
     if not agent.is_agent:
         raise ChatError("forbidden", "only staff may write here")
     body = _check_body(body, kind)
+    if kind == Message.Kind.TEXT and asks_for_secret(body):
+        raise ChatError(
+            "asks_for_secret",
+            "support never asks for a seed phrase, private key, password or 2FA code, so this message was not sent; "
+            "write it without asking for one",
+        )
     # Any staff member may leave a note (a supervisor coaching the agent); only the assignee replies.
     guard = {} if kind == Message.Kind.NOTE else {"assignee_id": agent.pk, "open": True}
     try:
@@ -386,6 +403,40 @@ def system_message_post(
     if stored is None:
         raise ChatError("not_found", "no such conversation")
     return stored[0]
+
+
+def _warn_if_redacted(stored: tuple[Message, _Numbered] | None, kinds: tuple[str, ...]) -> None:
+    """The customer whose secret was just removed reads, at once, what it means and what to do."""
+    if stored is not None and kinds:
+        secret_warning_post(conversation_id=stored[0].conversation_id, kinds=kinds)
+
+
+def _customer_language(conversation_id: int) -> str:
+    """The language the customer of this conversation reads (the chat's, else their own), as stored."""
+    found = Conversation.objects.filter(pk=conversation_id).values_list("locale", "customer__locale").first()
+    return next((code for code in found or () if code), "")
+
+
+def secret_warning_post(*, conversation_id: int, kinds: tuple[str, ...] | list[str]) -> Message:
+    """The card telling a customer that support never asks for their secret and that the wallet is exposed, in the
+    conversation's language. Also used by the survey comment and the walkthrough's TXID answer."""
+    conversation = Conversation.objects.select_related("customer").get(pk=conversation_id)
+    built = cards.posted(conversation, lambda: screening.secret_warning(kinds))  # staff read it in their language
+    return system_message_post(conversation_id=conversation_id, kind=Message.Kind.CARD, **built)
+
+
+def lookalike_warning_post(
+    *, agent: User, conversation_id: int, host: str, client_msg_id: uuid.UUID | None = None
+) -> Posted:
+    """The agent's one-click warning about a look-alike link, sent as their reply in the customer's language. Only a
+    host that does imitate one of HELPDESK_OFFICIAL_DOMAINS is named: the words are ours, not typed."""
+    found = screening.lookalikes_in(host if isinstance(host, str) else "")
+    if not found:
+        raise ChatError("not_a_lookalike", "this link does not imitate one of our domains")
+    body = screening.lookalike_warning(found[0]["host"], found[0]["imitates"], _customer_language(conversation_id))
+    return agent_message_post(
+        agent=agent, conversation_id=conversation_id, client_msg_id=client_msg_id or uuid.uuid4(), body=body
+    )
 
 
 def _open_conversation_locked(customer: Customer, *, locale: str, first_words: str) -> Conversation:
@@ -644,7 +695,8 @@ def satisfaction_record(*, customer: Customer, conversation_id: int, answer: str
     """Store the customer's "Did you feel heard?" answer; answering again replaces the first answer."""
     if answer not in Satisfaction.Answer.values:
         raise ChatError("bad_answer", "answer yes, partly or no")
-    comment = (comment or "").strip()[: settings.CHAT_MAX_BODY]
+    screened = screening.customer_text((comment or "").strip()[: settings.CHAT_MAX_BODY])
+    comment = screened.body
     with transaction.atomic():
         conversation = _locked(conversation_id)
         if conversation.customer_id != customer.pk:
@@ -661,6 +713,8 @@ def satisfaction_record(*, customer: Customer, conversation_id: int, answer: str
             conversation_id=conversation.pk,
             data={"answer": answer, "comment": comment},
         )
+        if screened.kinds:
+            secret_warning_post(conversation_id=conversation.pk, kinds=screened.kinds)
     return rating
 
 

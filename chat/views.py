@@ -1,4 +1,6 @@
+import json
 import time
+import uuid
 
 import jwt
 from django.conf import settings
@@ -8,6 +10,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_POST
 from rest_framework.response import Response
 
 from accounts.access import staff_required
@@ -74,6 +77,30 @@ def demo_token(request):
     locale = request.GET.get("locale", locale)
     claims = {"sub": sub, "name": name, "locale": locale, "vip": vip, "exp": int(time.time()) + DEMO_TOKEN_TTL}
     return JsonResponse({"token": jwt.encode(claims, settings.WIDGET_SECRET, algorithm="HS256")})
+
+
+@staff_required
+@require_POST
+def lookalike_warning(request, conversation_id: int):
+    """The console's one-click warning about a look-alike link: sent as the agent's reply, in the customer's language
+    (chat.services.lookalike_warning_post). The message reaches the console over its socket like any other."""
+    try:
+        data = json.loads(request.body or b"{}")
+        host, msg_id = data.get("host"), data.get("client_msg_id")
+        client_msg_id = uuid.UUID(msg_id) if msg_id else None
+    except (ValueError, AttributeError, TypeError):
+        return JsonResponse({"error": "bad_request", "detail": 'send JSON {"host": "..."}'}, status=400)
+    language = translation.get_language()
+    try:
+        posted = services.lookalike_warning_post(
+            agent=request.user, conversation_id=conversation_id, host=host, client_msg_id=client_msg_id
+        )
+    except services.ChatError as exc:
+        status = 404 if exc.code == "not_found" else 409
+        return JsonResponse(
+            {"error": exc.code, "detail": errors.error_detail(exc.code, exc.detail, language)}, status=status
+        )
+    return JsonResponse({"conversation": conversation_id, "seq": posted.message.staff_seq}, status=201)
 
 
 class SurveyAnswer(WidgetEndpoint):

@@ -12,6 +12,7 @@ NAV = [
     (gettext_noop("History"), "history", "agent"),
     (gettext_noop("Live"), "monitor", "supervisor"),
     (gettext_noop("Dashboard"), "dashboard", "supervisor"),
+    (gettext_noop("Access log"), "access_log", "supervisor"),
 ]
 
 

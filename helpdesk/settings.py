@@ -349,6 +349,9 @@ DEMO = envbool("HELPDESK_DEMO", DEBUG)
 # Address poisoning: a recipient sharing this many characters at each end (after 0x) with one of the customer's own
 # addresses is called a look-alike (recovery/poisoning.py).
 POISONING_MATCH = envint("HELPDESK_POISONING_MATCH", 4)
+# The exchange's own domains: links whose domain imitates one of them are flagged for staff (chat/screening.py).
+# Empty: the check is off.
+OFFICIAL_DOMAINS = [domain.lower().strip(".") for domain in envlist("HELPDESK_OFFICIAL_DOMAINS") if domain.strip(".")]
 # Webhooks to the exchange: attempts per delivery, and the first retry delay (then doubled each time).
 WEBHOOK_MAX_ATTEMPTS = envint("HELPDESK_WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_RETRY_BASE_SECONDS = envint("HELPDESK_WEBHOOK_RETRY_BASE_SECONDS", 10)

@@ -17,14 +17,20 @@ from pnl import selectors, services
 from pnl.cards import breakdown_card
 from pnl.models import Position
 from pnl.presenters import STEP_LIMIT_JSON, STEP_LIMIT_JSON_MAX, STEP_LIMIT_PAGE, breakdown_dict
+from tickets import services as tickets_services
+from tickets.models import CustomerAccess
+
+What = CustomerAccess.What
 
 POSITIONS_SHOWN = 10
 
 
-def _customer_or_404(customer_id: int):
+def _customer_or_404(request, customer_id: int, ref: str = ""):
+    """The customer, whose P&L this staff member is about to read: recorded in the access log (docs/SECURITY.md)."""
     customer = selectors.customer_by_id(customer_id)
     if customer is None:
         raise Http404
+    tickets_services.customer_access(staff=request.user, customer_id=customer.pk, what=What.PNL, ref=ref)
     return customer
 
 
@@ -87,7 +93,7 @@ def _entry(position: Position, breakdown, language: str) -> dict:
 @staff_required
 @require_GET
 def customer_pnl(request, customer_id: int):
-    customer = _customer_or_404(customer_id)
+    customer = _customer_or_404(request, customer_id, "page")
     conversation = chat_selectors.open_conversation_for(customer)
     language = (conversation.locale if conversation else "") or customer.locale
     ranged, range_error = _range_breakdown(request, customer)
@@ -143,6 +149,9 @@ def _page_of_steps(request) -> dict:
 @require_GET
 def position_breakdown_json(request, position_id: int):
     position = _position_or_404(position_id)
+    tickets_services.customer_access(
+        staff=request.user, customer_id=position.customer_id, what=What.PNL, ref=f"position {position.pk}"
+    )
     breakdown = selectors.position_breakdown(position)
     return JsonResponse(breakdown_dict(breakdown, position=position, **_page_of_steps(request)))
 
@@ -151,7 +160,7 @@ def position_breakdown_json(request, position_id: int):
 @require_GET
 def customer_breakdown_json(request, customer_id: int):
     """?market=BTCUSDT&start=…&end=…: a market over a time range; without market, the recent positions."""
-    customer = _customer_or_404(customer_id)
+    customer = _customer_or_404(request, customer_id, "breakdown.json")
     ranged, error = _range_breakdown(request, customer)
     if error:
         return JsonResponse({"error": "bad_range", "detail": error}, status=400)

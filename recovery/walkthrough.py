@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from chat import screening
 from chat import services as chat_services
 from chat.cards import in_every_language
 from chat.models import Conversation
@@ -103,13 +104,17 @@ def walkthrough_answer(
     a TXID's lookup for the caller to run (the demo's history records its answers with lookup_record)."""
     if not isinstance(value, str) or not value.strip() or len(value) > 2000:
         raise RecoveryError("bad_value", gettext_noop("send the answer as a non-empty string"))
-    value = value.strip()
+    # A seed phrase pasted where the TXID goes is removed before the lookup, the echo or the log keep it.
+    screened = screening.customer_text(value.strip()) if agent is None else None
+    value = screened.body if screened else value.strip()
     with transaction.atomic():
         walkthrough = Walkthrough.objects.select_for_update().get(pk=walkthrough_id)
         handler = ANSWERS.get(step)
         if handler is None or not _expects(walkthrough, step):
             raise RecoveryError("stale_step", gettext_noop("this question was already answered; see the latest card"))
         handler(walkthrough, value, agent, **({"enqueue": enqueue} if step == Step.TXID else {}))
+        if screened and screened.kinds:
+            chat_services.secret_warning_post(conversation_id=walkthrough.conversation_id, kinds=screened.kinds)
         walkthrough.updated_at = timezone.now()
         walkthrough.save()
     return walkthrough

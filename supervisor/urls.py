@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supervisor import dashboard_views, monitor_views, views
+from supervisor import access_views, dashboard_views, monitor_views, views
 
 urlpatterns = [
     path("history/", views.history, name="history"),
@@ -11,4 +11,5 @@ urlpatterns = [
     path("monitor/rows/", monitor_views.monitor_rows, name="monitor_rows"),
     path("monitor/<int:conversation_id>/reassign/", monitor_views.reassign, name="monitor_reassign"),
     path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
+    path("access-log/", access_views.access_log_page, name="access_log"),
 ]

@@ -11,6 +11,10 @@ from supervisor import exports, selectors
 from supervisor.forms import HistoryFilterForm
 from supervisor.paging import capped_page
 from supervisor.timeline import transcript_entries
+from tickets import services as tickets_services
+from tickets.models import CustomerAccess
+
+What = CustomerAccess.What
 
 PAGE_SIZE = 25
 
@@ -33,10 +37,22 @@ def history(request):
     )
 
 
-def _visible_conversation(request, conversation_id: int) -> Conversation:
+def _visible_conversation(request, conversation_id: int, what: str, ref: str = "") -> Conversation:
+    """The conversation, if this viewer may see it; the view is recorded in the access log (docs/SECURITY.md)."""
     if not selectors.may_view(request.user, conversation_id):
         raise Http404
-    return get_object_or_404(Conversation.objects.select_related("customer", "assignee", "ticket"), pk=conversation_id)
+    conversation = get_object_or_404(
+        Conversation.objects.select_related("customer", "assignee", "ticket"), pk=conversation_id
+    )
+    tickets_services.customer_access(
+        staff=request.user,
+        customer_id=conversation.customer_id,
+        what=what,
+        ref=ref,
+        conversation_id=conversation.pk,
+        ticket_id=conversation.ticket_id,
+    )
+    return conversation
 
 
 def transcript_url(conversation_id: int) -> str:
@@ -46,7 +62,7 @@ def transcript_url(conversation_id: int) -> str:
 
 @staff_required
 def transcript(request, conversation_id: int):
-    conversation = _visible_conversation(request, conversation_id)
+    conversation = _visible_conversation(request, conversation_id, What.TRANSCRIPT)
     entries = transcript_entries(conversation)
     satisfaction = Satisfaction.objects.filter(conversation=conversation).first()
     return render(
@@ -58,14 +74,14 @@ def transcript(request, conversation_id: int):
 
 @staff_required
 def transcript_json(request, conversation_id: int):
-    conversation = _visible_conversation(request, conversation_id)
+    conversation = _visible_conversation(request, conversation_id, What.EXPORT, "json")
     body = exports.as_json(conversation.pk, transcript_entries(conversation))
     return _download(body, "application/json", f"conversation-{conversation.pk}.json")
 
 
 @staff_required
 def transcript_csv(request, conversation_id: int):
-    conversation = _visible_conversation(request, conversation_id)
+    conversation = _visible_conversation(request, conversation_id, What.EXPORT, "csv")
     body = exports.as_csv(transcript_entries(conversation))
     return _download(body, "text/csv", f"conversation-{conversation.pk}.csv")
 

@@ -117,15 +117,15 @@ class ApiKeyForm(forms.ModelForm):
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
     form = ApiKeyForm
-    list_display = ["name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+    list_display = ["name", "prefix", "scopes", "staff", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "staff", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
 
     def get_fields(self, request, obj=None):
         return (
             ["name", "scopes"]
             if obj is None
-            else ["name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"]
+            else ["name", "prefix", "scopes", "staff", "created_at", "last_used_at", "revoked_at"]
         )
 
     def save_model(self, request, obj, form, change):

@@ -18,6 +18,14 @@ CUSTOMERS = [
     {"external_id": "demo-wei", "name": "王伟", "email": "wei@example.com", "locale": "zh-hans"},
     {"external_id": "demo-maria", "name": "Maria Santos", "email": "maria@example.com", "locale": "fil"},
     {"external_id": "demo-rahim", "name": "রহিম উদ্দিন", "email": "rahim@example.com", "locale": "bn"},
+    # chat/demo.py: his chat shows a look-alike link and a recovery phrase removed (docs/SECURITY.md)
+    {
+        "external_id": "demo-sam",
+        "name": "Sam Okafor",
+        "email": "sam.okafor@example.com",
+        "phone": "+234 803 555 0142",
+        "locale": "en",
+    },
 ]
 CHAINS = ["ethereum", "bsc", "tron"]
 

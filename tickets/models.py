@@ -13,6 +13,7 @@ class Customer(models.Model):
     external_id = models.CharField(max_length=128, unique=True)
     name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)  # masked in staff views until revealed (tickets/masking.py)
     locale = models.CharField(max_length=16, blank=True)
     vip = models.CharField(max_length=32, blank=True, help_text="VIP tier as the exchange names it; blank = none.")
     created_at = models.DateTimeField(default=timezone.now)
@@ -161,6 +162,49 @@ class TimelineEvent(models.Model):
         return f"{self.kind} on ticket {self.ticket_id}"
 
 
+class CustomerAccess(models.Model):
+    """One staff view of a customer's data: who, what, when, and the chat or ticket of theirs behind it, if any
+    (docs/SECURITY.md, "Customer data nobody browses"). Written by tickets.services.access, never edited."""
+
+    class What(models.TextChoices):
+        TICKET = "ticket", "Ticket page"
+        PANEL = "panel", "Console customer panel"
+        TRANSCRIPT = "transcript", "Transcript"
+        EXPORT = "export", "Transcript export"
+        PNL = "pnl", "P&L page"
+        API = "api", "API read (staff key)"
+        REVEAL = "reveal", "Contact details revealed"
+
+    at = models.DateTimeField(default=timezone.now)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="accesses")
+    what = models.CharField(max_length=12, choices=What.choices)
+    ref = models.CharField(max_length=80, blank=True, help_text="What exactly: a position, an export format, a key.")
+    # What the view was about (plain columns: chat is a floor above).
+    conversation_id = models.BigIntegerField(null=True, blank=True)
+    ticket_id = models.BigIntegerField(null=True, blank=True)
+    # The viewer's own reason, found when the row is written: a conversation or ticket of this customer assigned to
+    # them. Both null: nothing of theirs behind the view (flagged on /access-log/).
+    via_conversation_id = models.BigIntegerField(null=True, blank=True)
+    via_ticket_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "customer accesses"
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="customer_access_newest"),
+            models.Index(fields=["staff", "-at"], name="customer_access_by_staff"),
+            models.Index(fields=["customer", "-at"], name="customer_access_by_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} {self.what} customer {self.customer_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def explained(self) -> bool:
+        return self.via_conversation_id is not None or self.via_ticket_id is not None
+
+
 class CannedReply(models.Model):
     """A ready answer an agent inserts into the composer and edits before sending. `owner` null = shared."""
 
@@ -204,6 +248,11 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # A key a staff member uses (a script of theirs) rather than the exchange's backend: its reads of customer data are
+    # recorded in the access log under their name, and it stops working when they are deactivated.
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="api_keys"
+    )
 
     class Meta:
         ordering = ["name"]

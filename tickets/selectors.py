@@ -102,6 +102,14 @@ def customer_context(customer: Customer, *, exclude_ticket: Ticket | None = None
     return CustomerContext(customer, activity, addresses, list(earlier[:EARLIER_TICKETS]))
 
 
+def handles_customer(user: User, customer_id: int) -> bool:
+    """Whether one of this customer's chats or tickets is assigned to `user` (who may then reveal their contact
+    details). One query."""
+    # Each chat belongs to a ticket of the same customer: one join finds either.
+    theirs = Q(assignee=user) | Q(conversations__assignee=user)
+    return Ticket.objects.filter(theirs, customer_id=customer_id).exists()
+
+
 def canned_replies_for(user: User, query: str = "", limit: int = 20) -> list[CannedReply]:
     """The viewer's own replies and the shared ones, matching the words typed."""
     qs = CannedReply.objects.filter(Q(owner=user) | Q(owner__isnull=True))

@@ -11,6 +11,7 @@ class CustomerInSerializer(serializers.Serializer):
     external_id = serializers.CharField(max_length=128, help_text="The exchange's user id.")
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     locale = serializers.CharField(max_length=16, required=False, allow_blank=True)
     vip = serializers.CharField(max_length=32, required=False, allow_blank=True, help_text="VIP tier; blank = none.")
 
@@ -29,7 +30,17 @@ class CustomerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Customer
-        fields = ["external_id", "name", "email", "locale", "vip", "created_at", "updated_at", "deposit_addresses"]
+        fields = [
+            "external_id",
+            "name",
+            "email",
+            "phone",
+            "locale",
+            "vip",
+            "created_at",
+            "updated_at",
+            "deposit_addresses",
+        ]
 
 
 class ActivitySerializer(serializers.ModelSerializer):

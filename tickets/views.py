@@ -5,16 +5,18 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import staff_required
 from accounts.models import User
 from common.errors import Refusal
 from common.inputs import id_from_text
 from tickets import extensions, selectors, services
-from tickets.models import CannedReply, Ticket
+from tickets.models import CannedReply, Customer, CustomerAccess, Ticket
 
 PAGE_SIZE = 25
+What = CustomerAccess.What
 
 
 def _named(model, raw: str | None):
@@ -76,6 +78,7 @@ def ticket_detail(request, ticket_id: int):
         except Refusal as exc:  # ours, or a section's (a ChatError when linking a chat)
             messages.error(request, exc.detail)
         return redirect("ticket_detail", ticket_id=ticket.pk)
+    services.customer_access(staff=request.user, customer_id=ticket.customer_id, what=What.TICKET, ticket_id=ticket.pk)
     return render(request, "tickets/detail.html", _detail_context(request, ticket))
 
 
@@ -117,6 +120,13 @@ def ticket_sidebar(request, ticket_id: int):
         except services.TicketError as exc:
             error = exc.detail
         ticket = _ticket_or_404(ticket_id)
+    services.customer_access(
+        staff=request.user,
+        customer_id=ticket.customer_id,
+        what=What.PANEL,
+        ticket_id=ticket.pk,
+        conversation_id=_int_or_none(request.GET.get("conversation")),
+    )
     context = {
         "ticket": ticket,
         "error": error,
@@ -126,6 +136,34 @@ def ticket_sidebar(request, ticket_id: int):
         "priorities": Ticket.Priority.choices,
     }
     return render(request, "tickets/_sidebar.html", context, status=400 if error else 200)
+
+
+def _int_or_none(text: str | None) -> int | None:
+    try:
+        number = int(text or "")
+    except ValueError:
+        return None
+    return number if 0 < number < 2**62 else None
+
+
+@staff_required
+@require_POST
+def customer_reveal(request, customer_id: int):
+    """A customer's e-mail and phone, unmasked, for the agent holding their chat or ticket (or a supervisor); each
+    reveal is recorded in the access log. Anyone else: 403, nothing recorded (docs/SECURITY.md)."""
+    customer = get_object_or_404(Customer, pk=customer_id)
+    if not (request.user.is_supervisor or selectors.handles_customer(request.user, customer.pk)):
+        detail = _("Only the agent holding this customer's chat or ticket, or a supervisor, can reveal these.")
+        return JsonResponse({"error": "not_yours", "detail": detail}, status=403)
+    services.customer_access(
+        staff=request.user,
+        customer_id=customer.pk,
+        what=What.REVEAL,
+        ref="email, phone",
+        conversation_id=_int_or_none(request.POST.get("conversation")),
+        ticket_id=_int_or_none(request.POST.get("ticket")),
+    )
+    return JsonResponse({"email": customer.email, "phone": customer.phone})
 
 
 @staff_required

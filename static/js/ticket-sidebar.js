@@ -4,6 +4,7 @@
 // ever inserted into the composer (via `helpdesk:insert-text`); nothing is sent from here.
 
 import { t as _ } from "./i18n.js";
+import "./reveal.js"; // the panel's "Reveal contact details" button
 
 const STYLESHEET = new URL("../css/tickets.css", import.meta.url).href;
 
@@ -36,8 +37,14 @@ function render(element, html) {
   element.replaceChildren(...doc.body.childNodes);
 }
 
+// The chat the panel was opened for goes with each request: the access log records it (docs/SECURITY.md).
+function sidebarUrl(state) {
+  const about = state.conversationId ? `?conversation=${encodeURIComponent(state.conversationId)}` : "";
+  return `/tickets/${state.ticketId}/sidebar/${about}`;
+}
+
 async function load(state) {
-  const response = await fetch(`/tickets/${state.ticketId}/sidebar/`, {
+  const response = await fetch(sidebarUrl(state), {
     credentials: "same-origin",
     headers: { "X-Requested-With": "fetch" },
   });
@@ -50,7 +57,7 @@ async function save(state, form) {
   const button = form.querySelector("button[type=submit]");
   if (button) button.disabled = true;
   try {
-    const response = await fetch(`/tickets/${state.ticketId}/sidebar/`, {
+    const response = await fetch(sidebarUrl(state), {
       method: "POST",
       credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken(form), "X-Requested-With": "fetch" },

@@ -1,6 +1,7 @@
 // The customer's chat, inside the widget's iframe. Everything from the server is rendered with textContent.
 import { applyCardUpdate, foldAnswer, settleSteps, renderCard } from "../js/cards.js";
 import { applyDirection, gettext_noop, isRtl, pickLanguage, t as _, translatePage, useLanguage } from "../js/i18n.js";
+import { readMarkers } from "../js/markers.js";
 import { ChatSocket, State, localStore, socketUrl } from "../js/socket.js";
 import { widgetFiles } from "./files.js";
 
@@ -128,7 +129,7 @@ function renderMessage(frame) {
     list.appendChild(el("li", "msg-divider", _("New chat")));
   }
   const role = frame.author?.role || "system";
-  const li = frame.kind === "card" ? cardBubble(frame) : bubble(role, frame.body, frame.created_at);
+  const li = frame.kind === "card" ? cardBubble(frame) : bubble(role, readMarkers(frame), frame.created_at);
   li.dataset.seq = frame.seq;
   li.dataset.conversation = frame.conversation;
   if (role === "agent" && frame.author?.name) li.prepend(el("span", "msg-author", frame.author.name));

@@ -2,7 +2,7 @@
 
 import pytest
 
-from chat.safety.lookalikes import EXTRA_WORDS, HOMOGLYPH, OTHER_TLD, TYPO, find_lookalikes
+from common.safety.lookalikes import EXTRA_WORDS, HOMOGLYPH, OTHER_TLD, TYPO, find_lookalikes
 
 OFFICIAL = ["binance.com", "binance.us"]
 
@@ -43,3 +43,14 @@ def test_official_domains_and_unrelated_ones_are_not_flagged(text):
 
 def test_nothing_is_flagged_without_official_domains():
     assert find_lookalikes("https://bіnаnce.com", []) == []
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["demo-exchange-support.test", "demo-exchange.test.verify.io", "dem0-exchange.test", "demo-exchange.co"],
+)
+def test_a_brand_with_a_hyphen_is_imitated_like_any_other(host):
+    assert [found.imitates for found in find_lookalikes(f"see https://{host}/login", ["demo-exchange.test"])] == [
+        "demo-exchange.test"
+    ]
+    assert find_lookalikes("https://www.demo-exchange.test/login exchange.test", ["demo-exchange.test"]) == []

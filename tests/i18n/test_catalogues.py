@@ -15,6 +15,7 @@ CUSTOMER_AND_CONSOLE = (
     "templates/base.html",
     "chat/cards.py",
     "chat/errors.py",  # refusals on both sockets and the survey answer
+    "chat/screening.py",  # the warning a customer reads when a secret was removed, the look-alike warning
     # the wrong-network walkthrough, its verdicts and its refusals (docs/i18n.md)
     "recovery/walkthrough.py",
     "recovery/verdicts.py",

@@ -17,6 +17,7 @@ from django.test import Client
 
 from accounts.models import Role
 from accounts.services import staff_upsert
+from chat.attachments.services import attachment_upload
 from pnl import services as pnl_services
 from recovery import walkthrough
 from recovery.models import Lookup, RecoveryCase
@@ -49,6 +50,7 @@ def deep_world(world, customer, alice):
         txid_input="0x" + "a" * 64, input_format="evm_hash", customer=customer, conversation_id=conversation_id
     )
     case = RecoveryCase.objects.create(lookup=lookup, customer=customer, conversation_id=conversation_id)
+    picture = attachment_upload(upload=_png(), customer=customer, conversation_id=conversation_id)
     from pnl.models import Position
 
     world["values"] = {
@@ -61,8 +63,23 @@ def deep_world(world, customer, alice):
         "external_id": customer.external_id,
         "symbol": "BTCUSDT",
         "lang": "ru",
+        "attachment_id": str(picture.pk),
+        "variant": "file",
+        "kind": "totp",  # account/security/<kind>/<pk>/remove/
+        "pk": str(world["conversation_id"]),
     }
     return world
+
+
+def _png():
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, "PNG")
+    return SimpleUploadedFile("screen.png", buffer.getvalue(), content_type="image/png")
 
 
 def _now():

@@ -5,6 +5,7 @@ the exchange's webhooks only after the commit. Nothing here runs on a timer: a t
 (or the exchange's backend) said so. Callers use `from tickets import services` and the names below.
 """
 
+from tickets.services.access import Access, customer_access, customer_access_record
 from tickets.services.customers import activity_upsert, customer_upsert, deposit_address_upsert
 from tickets.services.errors import Conflict, TicketError
 from tickets.services.integration import (
@@ -40,6 +41,7 @@ from tickets.services.timeline import actor_role_of, event_record
 __all__ = [
     "API_KEY_PREFIX",
     "UNSET",
+    "Access",
     "Conflict",
     "TicketError",
     "activity_upsert",
@@ -51,6 +53,8 @@ __all__ = [
     "canned_reply_delete",
     "canned_reply_editable",
     "canned_reply_save",
+    "customer_access",
+    "customer_access_record",
     "customer_upsert",
     "deposit_address_upsert",
     "event_record",

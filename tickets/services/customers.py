@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from tickets.models import AccountActivity, Customer, DepositAddress
 from tickets.services.errors import Conflict
 
-CUSTOMER_FIELDS = ("name", "email", "locale", "vip")
+CUSTOMER_FIELDS = ("name", "email", "phone", "locale", "vip")
 
 
 def customer_upsert(*, external_id: str, **fields) -> Customer:

@@ -6,6 +6,7 @@ import secrets
 
 from django.utils import timezone
 
+from accounts.models import User
 from tickets.models import ApiKey, WebhookEndpoint
 from tickets.services.errors import TicketError
 
@@ -17,8 +18,11 @@ def _hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def api_key_create(*, name: str, scopes: list[str]) -> tuple[ApiKey, str]:
-    """Create a key and return it with its clear text, which is shown once and never stored."""
+def api_key_create(*, name: str, scopes: list[str], staff: User | None = None) -> tuple[ApiKey, str]:
+    """Create a key and return it with its clear text, which is shown once and never stored. A key bound to a staff
+    member (`staff`) is theirs: its reads of customer data are recorded in the access log under their name."""
+    if staff is not None and not (staff.is_active and staff.is_agent):
+        raise TicketError("a key can be bound only to an active staff member")
     unknown = sorted(set(scopes) - set(ApiKey.Scope.values))
     if unknown:
         raise TicketError(f"unknown scope {', '.join(unknown)}; use {', '.join(ApiKey.Scope.values)}")
@@ -26,7 +30,11 @@ def api_key_create(*, name: str, scopes: list[str]) -> tuple[ApiKey, str]:
         raise TicketError("an API key needs a name")
     prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     key = ApiKey.objects.create(
-        name=name.strip()[:100], prefix=prefix, secret_hash=_hash_secret(secret), scopes=sorted(set(scopes))
+        name=name.strip()[:100],
+        prefix=prefix,
+        secret_hash=_hash_secret(secret),
+        scopes=sorted(set(scopes)),
+        staff=staff,
     )
     return key, f"{API_KEY_PREFIX}_{prefix}_{secret}"
 
@@ -36,9 +44,11 @@ def api_key_verify(raw: str) -> ApiKey | None:
     parts = (raw or "").strip().split("_", 2)
     if len(parts) != 3 or parts[0] != API_KEY_PREFIX:
         return None
-    key = ApiKey.objects.filter(prefix=parts[1], revoked_at__isnull=True).first()
+    key = ApiKey.objects.select_related("staff").filter(prefix=parts[1], revoked_at__isnull=True).first()
     if key is None or not hmac.compare_digest(key.secret_hash, _hash_secret(parts[2])):
         return None
+    if key.staff is not None and not (key.staff.is_active and key.staff.is_agent):
+        return None  # the staff member it is bound to has left or lost the role: their key goes with them
     return key
 
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from common.safety.secrets import redact  # pure text functions (common/safety: no app of ours)
 from tickets.models import Customer, Tag, Ticket, TimelineEvent
 from tickets.services.errors import TicketError
 from tickets.services.timeline import event_record
@@ -27,6 +28,8 @@ def ticket_create(
         raise TicketError(f"priority must be one of {', '.join(Ticket.Priority.values)}")
     if customer.is_vip and priority == Ticket.Priority.NORMAL:
         priority = Ticket.Priority.HIGH
+    # The exchange may send a customer's own words as the subject: a wallet secret in them is never stored.
+    subject = redact(subject).body
     ticket = Ticket.objects.create(customer=customer, subject=subject[:200] or "Chat", priority=priority)
     event_record(
         ticket=ticket,
@@ -116,7 +119,7 @@ def ticket_priority_set(*, ticket: Ticket, priority: str, actor: User | None, ac
 
 @transaction.atomic
 def ticket_subject_set(*, ticket: Ticket, subject: str, actor: User | None, actor_role: str | None = None) -> Ticket:
-    subject = (subject or "").strip()[:200]
+    subject = redact((subject or "").strip()).body[:200]
     if not subject:
         raise TicketError("a ticket needs a subject")
     locked = _locked(ticket)

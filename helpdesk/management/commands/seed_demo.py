@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from chat import demo as chat_demo
 from helpdesk import demo_stories
 from pnl import demo as pnl_demo
 from recovery import demo as recovery_demo
@@ -19,6 +20,7 @@ SEEDERS = [
     accounts_demo.seed,
     tickets_demo.seed,
     recovery_demo.seed,
+    chat_demo.seed,
     pnl_demo.seed,
     # The history, with the two stories that span recovery and pnl (a walkthrough to a credited case, a shared P&L).
     partial(supervisor_demo.seed, stories=demo_stories.seed),

@@ -2,7 +2,9 @@
 import { refreshWithSession, renderAttachments } from "../attachments.js";
 import { applyCardUpdate, renderBlocks, renderCard, settleSteps } from "../cards.js";
 import { t as _ } from "../i18n.js";
+import { readMarkers } from "../markers.js";
 import { clock, el, postAnswer } from "./kit.js";
+import { decorate } from "./safety.js";
 
 function bubble(kind, role, authorName, body, createdAt) {
   const li = el("li", `msg msg-${role} msg-kind-${kind}`);
@@ -29,7 +31,7 @@ export function scrollDown(pane) {
 function fillBody(li, frame, view) {
   const box = li.querySelector(".msg-body");
   if (frame.kind !== "card") {
-    box.textContent = view.body;
+    box.textContent = readMarkers({ body: view.body, redacted: frame.redacted }); // a removed secret's marker, in words
     return;
   }
   const payload = view.payload && typeof view.payload === "object" ? view.payload : { blocks: [{ text: view.body }] };
@@ -97,6 +99,7 @@ export function renderMessage(pane, frame) {
   if (frame.attachments?.length) {
     li.insertBefore(renderAttachments(frame.attachments, { refresh: refreshWithSession }), li.querySelector(".msg-status"));
   }
+  decorate(li, frame); // a removed secret, a look-alike link (console/safety.js)
   pane.list.appendChild(li);
   if (frame.payload) settleSteps(pane.list, li.querySelector(".card-message"), frame.payload);
   if (frame.client_msg_id) pendingItem(pane, frame.client_msg_id)?.remove();

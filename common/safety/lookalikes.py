@@ -69,13 +69,14 @@ def judge(host: str, official: list[str]) -> Lookalike | None:
 
 def _imitation(labels: list[str], brand: str, *, homoglyphs: bool) -> str | None:
     named = labels[:-1] or labels
+    flat = brand.replace("-", "")  # skeletons are compared without hyphens: so is a brand that has one
     for label in named:
         skeleton = _skeleton(label)
-        if brand in (skeleton.replace("-", ""), skeleton.replace("l", "i").replace("-", "")):
+        if flat in (skeleton.replace("-", ""), skeleton.replace("l", "i").replace("-", "")):
             if homoglyphs or label != brand:
                 return HOMOGLYPH  # "1" reads as "l" or as "i": both are tried
             return EXTRA_WORDS if label is not named[-1] else OTHER_TLD
-        if len(brand) >= 4 and brand in skeleton.replace("-", ""):
+        if len(flat) >= 4 and flat in skeleton.replace("-", ""):
             return HOMOGLYPH if homoglyphs and brand not in label else EXTRA_WORDS
         words = [skeleton] + [word for word in re.split(r"[-_]", skeleton) if word]
         if any(0 < _distance(word, brand) <= _typo_budget(brand) for word in words):
