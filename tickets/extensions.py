@@ -67,3 +67,21 @@ def ticket_api_context(ticket: Ticket) -> dict:
         if part.api_context:
             context.update(part.api_context(ticket))
     return context
+
+
+# The table of the customers' chats (columns id, customer_id, assignee_id), which the access log reads to explain a
+# view by the viewer's chat with the customer (tickets/services/access.py). chat registers its own at start-up.
+_customer_chats_table: str | None = None
+
+
+def customer_chats_register(table: str) -> None:
+    global _customer_chats_table
+    if _customer_chats_table not in (None, table):
+        raise ImproperlyConfigured("two apps registered the table of the customers' chats")
+    _customer_chats_table = table
+
+
+def customer_chats_table() -> str:
+    if _customer_chats_table is None:
+        raise ImproperlyConfigured("no app registered the table of the customers' chats (chat does, in its ready())")
+    return _customer_chats_table

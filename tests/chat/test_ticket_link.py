@@ -65,3 +65,4 @@ def test_chat_adds_its_part_to_tickets_at_start_up(conversation):
     (part,) = [part for part in extensions.ticket_parts() if part.name == "chat"]
     assert part.template == "chat/_ticket_chats.html" and set(part.actions) == {"link"}
     assert extensions.ticket_api_context(conversation.ticket) == {"conversation_ids": [conversation.pk]}
+    assert extensions.customer_chats_table() == type(conversation)._meta.db_table  # the access log's SQL reads it
