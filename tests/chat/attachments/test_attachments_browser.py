@@ -61,8 +61,14 @@ def sent_pictures(widget):
     return widget.locator("#w-messages .att-picture img")
 
 
-def loaded(locator) -> bool:
-    return locator.evaluate("img => img.complete && img.naturalWidth > 0")
+def loaded(locator, timeout: float = 15) -> bool:
+    """The picture has arrived and decoded (on a loaded machine the <img> exists a moment before its pixels)."""
+    deadline = time.monotonic() + timeout
+    while not locator.evaluate("img => img.complete && img.naturalWidth > 0"):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 @pytest.mark.parametrize(
