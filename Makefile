@@ -9,7 +9,7 @@ FIND_PYTHON := scripts/find-python
 help:
 	@echo "make run     - install, migrate, seed the demo and serve on http://127.0.0.1:8000"
 	@echo "make test    - run the whole test suite (unit, websocket, worker, browser)"
-	@echo "make lint    - ruff check and ruff format --check"
+	@echo "make lint    - ruff check, ruff format --check and lint-imports (the apps' layers)"
 	@echo "make assets  - compile the catalogues and collect the static files, as the image does"
 	@echo "make lock    - re-resolve requirements.lock from pyproject.toml"
 	@echo "make bench   - run the benchmarks and rewrite docs/BENCHMARKS.md"
@@ -50,6 +50,7 @@ assets: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 soak: install
 	@scripts/soak

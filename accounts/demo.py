@@ -1,10 +1,20 @@
-"""The demo's published authenticator secrets (README, "Demo logins"). Public on purpose: a demo only."""
+"""The demo's staff, their password and their published authenticator secrets (README, "Demo logins"). Public on
+purpose: a demo only. `seed` runs first in `manage.py seed_demo` (helpdesk/management/commands/seed_demo.py)."""
 
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
-from accounts.services import factors
+from accounts.models import Role, User
+from accounts.services import factors, staff_upsert
+
+DEMO_PASSWORD = "helpdesk-demo"
+
+STAFF = [
+    ("supervisor@demo.test", Role.SUPERVISOR, "Sofia Lindqvist"),
+    ("amir@demo.test", Role.AGENT, "Amir Rahman"),
+    ("mei@demo.test", Role.AGENT, "Mei Chen"),
+    ("admin@demo.test", Role.ADMIN, "Ada Admin"),
+]
 
 # base32, as an authenticator app takes it
 DEMO_TOTP_SECRETS = {
@@ -27,3 +37,11 @@ def current_code(email: str) -> str:
         raise LookupError(f"{email} has no published demo authenticator secret")
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
+
+
+def seed(stdout) -> None:
+    for email, role, name in STAFF:
+        user, created = staff_upsert(email=email, password=None, role=role, name=name)
+        if created or not user.check_password(DEMO_PASSWORD):
+            staff_upsert(email=email, password=DEMO_PASSWORD, role=role)
+        enrol(user)  # supervisors and admins need a second factor (HELPDESK_MFA_REQUIRED)

@@ -1,6 +1,6 @@
 """What the chat's safety checks cost a message (docs/BENCHMARKS.md, "Safety checks").
 
-Every customer message runs chat.screening.customer_text (chat.safety.secrets.redact) on the socket's hot path, on
+Every customer message runs chat.screening.customer_text (common.safety.secrets.redact) on the socket's hot path, on
 the event loop, before it is stored; every message frame reads its markers back (redacted_kinds) and every staff
 frame of a text looks for look-alike links (lookalikes_in) when HELPDESK_OFFICIAL_DOMAINS is set. Measured per call
 on the benchmark's corpus (bench.search: runs of support phrases in six languages), one call at a time, in this

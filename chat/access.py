@@ -157,3 +157,11 @@ def agent_welcome(user: User) -> dict:
             "conversations": frames,
         },
     }
+
+
+def customer_from_bearer(request) -> Customer:
+    """The customer an HTTP call's `Authorization: Bearer <widget token>` names (the widget sends no cookies)."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        raise TokenError("a signed token is required")
+    return customer_from_claims(verify_widget_token(header.removeprefix("Bearer ").strip()))

@@ -22,6 +22,7 @@ from chat import access, broadcast, customer_presence, errors, replies, selector
 from chat.attachments import sending as attachment_sending
 from chat.frames import Audience, error_frame, for_reader, message_frame
 from chat.services import ChatError
+from common.errors import Refusal
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +46,8 @@ def db(func):
     return call
 
 
-class FrameError(Exception):
-    def __init__(self, code: str, detail: str):
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
+class FrameError(Refusal):
+    """A frame refused before any service saw it (not JSON, too fast, too large)."""
 
 
 class RateLimiter:
@@ -189,9 +187,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
                 raise FrameError("rate_limited", "too many frames; slow down and retry")
             frame = parse_frame(text_data, bytes_data)
             await getattr(self, self.handler_for(frame["type"]))(frame)
-        except FrameError as exc:
-            await self.send_error(exc.code, exc.detail, **self._echo(text_data))
-        except ChatError as exc:
+        except Refusal as exc:  # a FrameError, or a ChatError from the services
             await self.send_error(exc.code, exc.detail, **self._echo(text_data))
         except DatabaseError:
             log.exception("database unavailable while handling a frame")

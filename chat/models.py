@@ -204,8 +204,7 @@ class Attachment(models.Model):
         return self.content_type.startswith("image/")
 
     def as_frame(self) -> dict:
-        """{"id","name","size","content_type","url","thumbnail_url"} with fresh signed links (docs/protocol.md).
-        A method, so that apps below chat (the tickets API) reach it through apps.get_model, not an import."""
+        """{"id","name","size","content_type","url","thumbnail_url"} with fresh signed links (docs/protocol.md)."""
         from chat.attachments.links import describe
 
         return describe(self)

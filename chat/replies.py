@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from chat import customer_presence
+from chat import customer_presence, tasks
 from chat.models import Conversation, Message, ReadState
 from tickets import services as tickets_services
 from tickets.models import TimelineEvent
@@ -43,14 +43,12 @@ def check_soon(conversation_id: int, delay: float | None = None) -> None:
         return  # no worker (the embedded demo): a countdown cannot wait, so this feature needs one
     delay = settings.REPLY_WAITING_SECONDS if delay is None else max(delay, 0.0)
     due = time.time() + delay
-    from chat.tasks import reply_waiting_check  # the task module imports this one
-
     try:
         pending = cache.get(_pending_key(conversation_id))
         if pending is not None and pending <= due + 1:
             return
         cache.set(_pending_key(conversation_id), due, timeout=int(delay) + 600)
-        reply_waiting_check.apply_async(args=[conversation_id], countdown=delay)
+        tasks.reply_waiting_check.apply_async(args=[conversation_id], countdown=delay)
     except Exception:  # Redis (cache or broker) is down: the reply is stored; the next reply or departure asks again
         with contextlib.suppress(Exception):
             cache.delete(_pending_key(conversation_id))

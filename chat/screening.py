@@ -1,4 +1,4 @@
-"""What the chat does with chat.safety's findings (docs/SECURITY.md): a customer's words lose any wallet secret before
+"""What the chat does with common.safety's findings (docs/SECURITY.md): a customer's words lose any wallet secret before
 they are stored or sent, the customer is told at once what to do, agents never ask for a secret, and links to
 look-alike domains are flagged for staff.
 
@@ -13,15 +13,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chat.errors import supported_language
-from chat.safety.lookalikes import find_lookalikes
-from chat.safety.secrets import MARKERS, SEED_PHRASE, Redacted, redact
+from common.safety.lookalikes import find_lookalikes
+from common.safety.secrets import MARKERS, SEED_PHRASE, Redacted, redact
 
 SECRET_CARD = "safety.secret_removed"
 _TYPED_MARKERS = {marker: "(" + marker[1:-1] + ")" for marker in MARKERS.values()}
 
 
 def customer_text(body: str) -> Redacted:
-    """A customer's words as they may be stored: secrets replaced by markers (chat.safety.secrets)."""
+    """A customer's words as they may be stored: secrets replaced by markers (common.safety.secrets)."""
     for marker, typed in _TYPED_MARKERS.items():
         if marker in body:
             body = body.replace(marker, typed)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Presence, Role, User
 from chat.models import Conversation, Message, ReadState
-from tickets.models import Customer
+from tickets.models import Customer, Ticket
 
 # The queue frame carries one page: 40 entries of at most ~1.3 KB each (an 80-character name, a 140-character preview,
 # 4 bytes a character at worst) stay far below the 64 KB cap that queue_frame enforces in any case.
@@ -28,14 +28,20 @@ def latest_conversation_for(customer: Customer) -> Conversation | None:
     return open_conversation_for(customer) or Conversation.objects.filter(customer=customer).order_by("-pk").first()
 
 
+def customer_messages(conversation_id: int) -> QuerySet[Message]:
+    """What a customer may ever read of a conversation: every message but the internal notes (docs/chat.md, notes
+    never leak). The one place this rule is written: the socket's replay, the customer's attachment links and the
+    API transcript all read through here. (A note has no customer `seq`: both conditions say the same.)"""
+    return Message.objects.filter(conversation_id=conversation_id, seq__isnull=False).exclude(kind=Message.Kind.NOTE)
+
+
 def messages_after(conversation_id: int, after_seq: int, *, staff: bool, limit: int | None = None) -> list[Message]:
     """Everything after `after_seq` in the viewer's numbering, in order. Customers never get notes."""
     limit = limit or settings.CHAT_REPLAY_LIMIT
-    qs = Message.objects.filter(conversation_id=conversation_id)
     if staff:
-        qs = qs.filter(staff_seq__gt=after_seq).order_by("staff_seq")
+        qs = Message.objects.filter(conversation_id=conversation_id, staff_seq__gt=after_seq).order_by("staff_seq")
     else:
-        qs = qs.filter(seq__gt=after_seq).exclude(kind=Message.Kind.NOTE).order_by("seq")
+        qs = customer_messages(conversation_id).filter(seq__gt=after_seq).order_by("seq")
     return list(qs.prefetch_related("attachments")[:limit])  # their files in the frames (no query when none)
 
 
@@ -197,3 +203,18 @@ def agents_for_transfer(exclude: User | None = None) -> list[dict]:
         qs = qs.exclude(pk=exclude.pk)
     now = timezone.now()
     return [{"id": u.pk, "name": u.display_name, "presence": u.presence_now(now), "chats": u.chats} for u in qs]
+
+
+def conversations_of_ticket(ticket: Ticket) -> list[Conversation]:
+    """The ticket's chats, oldest first (the ticket page)."""
+    return list(Conversation.objects.filter(ticket=ticket).select_related("assignee").order_by("created_at"))
+
+
+def conversation_ids_of_ticket(ticket: Ticket) -> list[int]:
+    return list(Conversation.objects.filter(ticket=ticket).order_by("pk").values_list("pk", flat=True))
+
+
+def other_conversations_of_customer(ticket: Ticket) -> list[Conversation]:
+    """The customer's latest chats on other tickets: the ones the ticket page offers to link."""
+    others = Conversation.objects.filter(customer_id=ticket.customer_id).exclude(ticket=ticket)
+    return list(others.order_by("-created_at")[:10])

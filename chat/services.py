@@ -16,23 +16,18 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from chat import broadcast, cards, replies, screening, selectors
+from chat import broadcast, cards, loopdb, replies, screening, selectors
 from chat.models import Conversation, Message, ReadState, Satisfaction
-from chat.safety.asks import asks_for_secret
-from helpdesk import asyncdb
+from common.errors import Refusal
+from common.safety.asks import asks_for_secret
 from tickets import services as tickets_services
-from tickets.models import Customer, TimelineEvent
+from tickets.models import Customer, Ticket, TimelineEvent
 
 Role = TimelineEvent.ActorRole
 
 
-class ChatError(Exception):
+class ChatError(Refusal):
     """A refusal the client can act on; `code` goes into the error frame."""
-
-    def __init__(self, code: str, detail: str):
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -289,12 +284,12 @@ async def customer_message_store(
     *, customer: Customer, conversation_id: int | None, client_msg_id: uuid.UUID, body: str
 ) -> Posted | None:
     """The hot path of the customer's socket: a message into their open conversation, as the same one statement,
-    run from the event loop on helpdesk.asyncdb (no thread hop). None when this path does not apply — no
+    run from the event loop on chat.loopdb (no thread hop). None when this path does not apply — no
     conversation yet, a retry or a refusal, not PostgreSQL: then call customer_message_post, which decides.
 
     Broadcasts like _store (this statement committed on its own); the caller sends them (chat.broadcast.outbox).
     """
-    if conversation_id is None or not asyncdb.available():
+    if conversation_id is None or not loopdb.available():
         return None
     body = _check_body(body, Message.Kind.TEXT)
     screened = screening.customer_text(body)
@@ -312,7 +307,7 @@ async def customer_message_store(
         guard={"customer_id": customer.pk, "open": True},
     )
     try:
-        found = await asyncdb.fetchone(*_store_statement(prepared))
+        found = await loopdb.fetchone(*_store_statement(prepared))
     except IntegrityError:
         return None  # the client_msg_id is taken: customer_message_post tells a retry from a clash
     if found is None:
@@ -721,3 +716,22 @@ def satisfaction_record(*, customer: Customer, conversation_id: int, answer: str
         if screened.kinds:
             secret_warning_post(conversation_id=conversation.pk, kinds=screened.kinds)
     return rating
+
+
+def conversation_ticket_move(*, conversation_id: int, ticket: Ticket, actor: User | None) -> Conversation:
+    """Move a chat to another ticket of the same customer; both tickets' timelines say so, and the staff watching
+    the chat are told its ticket (the console's sidebar follows)."""
+    with transaction.atomic():
+        conversation = _locked(conversation_id)
+        if conversation.customer_id != ticket.customer_id:
+            raise ChatError("forbidden", "a chat can only be linked to a ticket of the same customer")
+        old_ticket_id = conversation.ticket_id
+        if old_ticket_id == ticket.pk:
+            return conversation
+        conversation.ticket = ticket
+        conversation.save(update_fields=["ticket"])
+        tickets_services.ticket_conversation_moved(
+            conversation_id=conversation_id, from_ticket_id=old_ticket_id, to_ticket=ticket, actor=actor
+        )
+        transaction.on_commit(lambda: broadcast.conversation_changed(conversation_id))
+    return conversation

@@ -4,45 +4,40 @@ import uuid
 
 import jwt
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from rest_framework.response import Response
 
-from chat import access, errors, selectors, services
+from accounts.access import staff_required
+from chat import errors, selectors, services
+from chat.console_modules import console_modules
+from chat.widget_api import Refused, WidgetEndpoint, WidgetTokenAuthentication
 
 DEMO_TOKEN_TTL = 60 * 60
 
 
-@login_required
+@staff_required
 def console(request):
-    if not request.user.is_agent:
-        raise Http404
     return render(
         request,
         "chat/console.html",
         {
             "nav": "console",
-            # The tickets app's sidebar module plugs into the console's hooks when it is installed; so does
-            # recovery's, which links a case's card to the case's page.
-            "ticket_sidebar": finders.find("js/ticket-sidebar.js") is not None,
-            "recovery_console": finders.find("recovery/console-cases.js") is not None,
+            # Modules of apps above chat that plug into the console's hooks (chat/console_modules.py).
+            "console_modules": console_modules(),
         },
     )
 
 
 @never_cache
-@login_required
+@staff_required
 def console_agents(request):
     """The transfer dialog's list, read when it opens: everyone's state and load as they are now."""
-    if not request.user.is_agent:
-        raise Http404
     return JsonResponse({"agents": selectors.agents_for_transfer(exclude=request.user)})
 
 
@@ -84,26 +79,11 @@ def demo_token(request):
     return JsonResponse({"token": jwt.encode(claims, settings.WIDGET_SECRET, algorithm="HS256")})
 
 
-def customer_from_bearer(request):
-    """The widget authenticates HTTP calls with the same signed token as its socket (no cookies)."""
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        raise access.TokenError("a signed token is required")
-    return access.customer_from_claims(access.verify_widget_token(header.removeprefix("Bearer ").strip()))
-
-
-def _survey_refusal(status: int, code: str, detail: str, language: str) -> JsonResponse:
-    """The widget shows `detail`: in the customer's language, as on the socket (chat/errors.py)."""
-    return JsonResponse({"error": code, "detail": errors.error_detail(code, detail, language)}, status=status)
-
-
-@login_required
+@staff_required
 @require_POST
 def lookalike_warning(request, conversation_id: int):
     """The console's one-click warning about a look-alike link: sent as the agent's reply, in the customer's language
     (chat.services.lookalike_warning_post). The message reaches the console over its socket like any other."""
-    if not request.user.is_agent:
-        raise Http404
     try:
         data = json.loads(request.body or b"{}")
         host, msg_id = data.get("host"), data.get("client_msg_id")
@@ -123,27 +103,34 @@ def lookalike_warning(request, conversation_id: int):
     return JsonResponse({"conversation": conversation_id, "seq": posted.message.staff_seq}, status=201)
 
 
-@csrf_exempt  # no cookies are involved: the bearer token is the credential
-@require_POST
-def survey_answer(request, conversation_id: int):
-    try:
-        customer = customer_from_bearer(request)
-    except access.TokenError as exc:
-        # No token to read a language from: the browser's (LocaleMiddleware) is the best guess.
-        return _survey_refusal(401, "unauthorized", str(exc), translation.get_language())
-    try:
-        data = json.loads(request.body or b"{}")
-        value = data.get("value")
-        comment = data.get("comment", "")
+class SurveyAnswer(WidgetEndpoint):
+    """The customer's answer to "Did you feel heard?" (docs/chat.md), by the widget's token only."""
+
+    authentication_classes = [WidgetTokenAuthentication]
+    unauthenticated = "a signed token is required"
+    bad_json = 'send JSON {"value": "yes|partly|no"}'
+
+    def post(self, request, conversation_id: int):
+        data = self.json_object()
+        value, comment = data.get("value"), data.get("comment", "")
         if not isinstance(value, str) or not isinstance(comment, str):
-            raise ValueError
-    except (ValueError, AttributeError):
-        return JsonResponse({"error": "bad_request", "detail": 'send JSON {"value": "yes|partly|no"}'}, status=400)
-    try:
+            raise Refused(400, "bad_request", self.bad_json)
+        customer = request.user.customer
+        self.language = customer.locale or translation.get_language()
         rating = services.satisfaction_record(
             customer=customer, conversation_id=conversation_id, answer=value, comment=comment
         )
-    except services.ChatError as exc:
-        status = 404 if exc.code == "not_found" else 400
-        return _survey_refusal(status, exc.code, exc.detail, customer.locale or translation.get_language())
-    return JsonResponse({"answer": rating.answer, "comment": rating.comment})
+        return Response({"answer": rating.answer, "comment": rating.comment})
+
+    def refusal(self, exc: Exception) -> Refused | None:
+        if isinstance(exc, services.ChatError):
+            return Refused(404 if exc.code == "not_found" else 400, exc.code, exc.detail)
+        return None
+
+    def say(self, code: str, detail: str) -> str:
+        """The widget shows `detail`: in the customer's language, as on the socket (chat/errors.py); before the
+        token is read, the browser's (LocaleMiddleware)."""
+        return errors.error_detail(code, detail, getattr(self, "language", None) or translation.get_language())
+
+
+survey_answer = SurveyAnswer.as_view()

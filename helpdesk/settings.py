@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "recovery",
     "pnl",
     "supervisor",
+    "helpdesk.apps.HelpdeskConfig",  # the wiring on top: no models, the commands that span the apps (seed_demo)
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("helpdesk.i18n_urls")),
     path("api/v1/pnl/", include("pnl.api_urls")),
     path("api/", include("tickets.api_urls")),
+    path("api/", include("chat.api_urls")),
     path("", include("accounts.urls")),
     path("", include("chat.urls")),
     path("", include("tickets.urls")),

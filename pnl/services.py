@@ -19,6 +19,7 @@ from chat import cards as chat_cards
 from chat import selectors as chat_selectors
 from chat import services as chat_services
 from chat.models import Message
+from common.errors import Refusal
 from pnl import selectors
 from pnl.cards import breakdown_card
 from pnl.models import CostBasis, Fill, FundingPayment, MarketSetting, Position, Rebate, Rounding
@@ -43,13 +44,8 @@ REBATE_FIELDS = ("time", "kind", "market", "amount", "asset", "rate")
 POSITION_FIELDS = ("market", "opened_at", "closed_at", "reported_pnl", "cost_basis")
 
 
-class PnlError(Exception):
+class PnlError(Refusal):
     """A refusal with a code the API and the console can show as is."""
-
-    def __init__(self, code: str, detail: str):
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
 
 
 @dataclass

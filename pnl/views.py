@@ -3,17 +3,16 @@ breakdowns as JSON for the console. Thin: parse, authorise, call pnl.selectors /
 
 from datetime import UTC
 from decimal import Decimal, InvalidOperation
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import staff_required
 from chat import selectors as chat_selectors
-from helpdesk.inputs import EARLIEST_DATETIME, LATEST_DATETIME
+from common.inputs import EARLIEST_DATETIME, LATEST_DATETIME
 from pnl import selectors, services
 from pnl.cards import breakdown_card
 from pnl.models import Position
@@ -24,19 +23,6 @@ from tickets.models import CustomerAccess
 What = CustomerAccess.What
 
 POSITIONS_SHOWN = 10
-
-
-def agents_only(view):
-    """Signed-in, active staff only; anyone else is sent to sign in or gets a 404 (nothing to learn)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_agent:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _customer_or_404(request, customer_id: int, ref: str = ""):
@@ -104,7 +90,7 @@ def _entry(position: Position, breakdown, language: str) -> dict:
     return {"position": position, "b": breakdown, "steps": breakdown.steps[:STEP_LIMIT_PAGE], "card": card}
 
 
-@agents_only
+@staff_required
 @require_GET
 def customer_pnl(request, customer_id: int):
     customer = _customer_or_404(request, customer_id, "page")
@@ -131,7 +117,7 @@ def customer_pnl(request, customer_id: int):
     )
 
 
-@agents_only
+@staff_required
 @require_POST
 def position_share(request, position_id: int):
     position = _position_or_404(position_id)
@@ -159,7 +145,7 @@ def _page_of_steps(request) -> dict:
     return {"offset": offset, "limit": limit}
 
 
-@agents_only
+@staff_required
 @require_GET
 def position_breakdown_json(request, position_id: int):
     position = _position_or_404(position_id)
@@ -170,7 +156,7 @@ def position_breakdown_json(request, position_id: int):
     return JsonResponse(breakdown_dict(breakdown, position=position, **_page_of_steps(request)))
 
 
-@agents_only
+@staff_required
 @require_GET
 def customer_breakdown_json(request, customer_id: int):
     """?market=BTCUSDT&start=…&end=…: a market over a time range; without market, the recent positions."""

@@ -282,6 +282,16 @@ def _tokens(value, label: str, where: _Where, index: int) -> tuple[Token, ...]:
 _cache: dict[tuple[str, float], Registry] = {}
 
 
+def explorer_patterns(key: str) -> tuple[str, str] | None:
+    """A chain's explorer URL patterns, for tickets' links (registered in tickets.explorers by RecoveryConfig.ready).
+    A broken file is refused by `manage.py check` (recovery.E001); meanwhile tickets' built-in table answers."""
+    try:
+        chain = registry().get(key)
+    except ChainsFileError:
+        return None
+    return (chain.explorer_tx, chain.explorer_address) if chain is not None else None
+
+
 def registry() -> Registry:
     """The registry from settings.CHAINS_FILE, re-read when the file changes."""
     path = str(settings.CHAINS_FILE)

@@ -2,12 +2,12 @@
 supervisor) moves it one allowed step. Plain forms with CSRF; no script needed."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.access import staff_required
 from chat import access
 from recovery import chains as chain_registry
 from recovery import selectors, services, timeline_words
@@ -36,10 +36,8 @@ FINDING_WORDS = {
 ONLY_HOLDER = gettext_noop("Only the agent holding this chat, or a supervisor, can move the case.")
 
 
-@login_required
+@staff_required
 def case_list(request):
-    if not request.user.is_agent:
-        raise Http404
     closed = request.GET.get("show") == "closed"
     cases = list(selectors.cases_for(request.user, closed=closed)[:200])
     for case in cases:
@@ -48,10 +46,10 @@ def case_list(request):
     return render(request, "recovery/cases.html", {"cases": cases, "closed": closed})
 
 
-@login_required
+@staff_required
 def case_detail(request, case_id: int):
     case = get_object_or_404(RecoveryCase.objects.select_related("customer", "lookup"), pk=case_id)
-    if not request.user.is_agent or not access.staff_may_view(request.user, case.conversation_id):
+    if not access.staff_may_view(request.user, case.conversation_id):
         raise Http404
     may_act = request.user.is_supervisor or access.is_assignee(request.user, case.conversation_id)
     if request.method == "POST":

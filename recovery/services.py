@@ -17,8 +17,9 @@ from accounts.models import User
 from chat import broadcast
 from chat.cards import in_every_language
 from chat.models import Conversation
+from common.errors import Refusal
 from recovery import chains as chain_registry
-from recovery import selectors
+from recovery import selectors, signals, tasks
 from recovery.lookup import ask_all
 from recovery.models import ChainFinding, Lookup, RecoveryCase
 from recovery.txid import parse_txid
@@ -29,14 +30,9 @@ from tickets.models import Customer
 FINDING_FIELDS = [f.name for f in ChainFinding._meta.get_fields() if f.concrete and f.name not in ("id", "lookup")]
 
 
-class RecoveryError(Exception):
-    """A refusal the caller can show: `code` is stable, `detail` is plain English words; the views say them in the
-    reader's language (details marked with gettext_noop have translations)."""
-
-    def __init__(self, code: str, detail: str):
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
+class RecoveryError(Refusal):
+    """Recovery's refusals; the views say them in the reader's language (details marked with gettext_noop have
+    translations)."""
 
 
 # --- Lookups --------------------------------------------------------------------------------------------------
@@ -129,9 +125,7 @@ def _stale_from(moment, *, running: bool = False):
 
 
 def _enqueue(lookup_id: int) -> None:
-    from recovery.tasks import lookup_transaction
-
-    lookup_transaction.delay(lookup_id)
+    tasks.lookup_transaction.delay(lookup_id)
 
 
 def lookup_run(*, lookup_id: int) -> Lookup:
@@ -212,10 +206,9 @@ def _finish(lookup: Lookup, decision: Decision, parsed, answers: list[ChainAnswe
 
 
 def lookup_result_post(lookup_id: int) -> None:
-    """The walkthrough waiting on this finished lookup (if any) posts its result step. Idempotent."""
-    from recovery import walkthrough
-
-    walkthrough.lookup_finished(lookup_id=lookup_id)
+    """Announce a finished lookup (recovery.signals.lookup_finished): the walkthrough waiting on it, if any, posts
+    its result step. Idempotent."""
+    signals.lookup_finished.send(sender=Lookup, lookup_id=lookup_id)
 
 
 def _push_progress(lookup_id: int) -> None:
@@ -313,15 +306,9 @@ def case_transition(
         case.save(update_fields=["status", "fee_quote", "timeline_text", "note", "updated_at"])
         data = {"from": previous, "to": to_status, "fee_quote": case.fee_quote, "note": note.strip()}
         _case_event(case, "recovery.case_status", actor, actor_role, data)
-        transaction.on_commit(lambda: _case_changed(case.pk))
+        # Both sides see the new status in the chat: the walkthrough posts a card (recovery.signals).
+        transaction.on_commit(lambda: signals.case_changed.send(sender=RecoveryCase, case_id=case.pk))
     return case
-
-
-def _case_changed(case_id: int) -> None:
-    """Both sides see the new status in the chat (the walkthrough posts a card)."""
-    from recovery import walkthrough
-
-    walkthrough.case_changed(case_id=case_id)
 
 
 def walkthrough_event(walkthrough, kind: str, actor: User | None) -> None:

@@ -223,8 +223,9 @@ ANSWERS = {
 # --- Hooks from the lookup and the case ------------------------------------------------------------------------
 
 
-def lookup_finished(*, lookup_id: int) -> None:
-    """Called after a lookup's verdict is stored; the walkthrough waiting on it posts its result step."""
+def lookup_finished(*, lookup_id: int, **signal) -> None:
+    """After a lookup's verdict is stored (recovery.signals.lookup_finished): the walkthrough waiting on it posts its
+    result step."""
     with transaction.atomic():
         walkthrough = Walkthrough.objects.select_for_update().filter(lookup_id=lookup_id, step=Step.LOOKING).first()
         if walkthrough is None:
@@ -234,8 +235,8 @@ def lookup_finished(*, lookup_id: int) -> None:
         walkthrough.save()
 
 
-def case_changed(*, case_id: int) -> None:
-    """Every status change of a case is shown to both sides as a card."""
+def case_changed(*, case_id: int, **signal) -> None:
+    """Every status change of a case (recovery.signals.case_changed) is shown to both sides as a card."""
     case = RecoveryCase.objects.get(pk=case_id)
     walkthrough = Walkthrough.objects.filter(lookup_id=case.lookup_id).order_by("-id").first()
     if walkthrough is None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from helpdesk.inputs import DateInRange
+from common.inputs import DateInRange
 from tickets.models import CustomerAccess
 
 UNEXPLAINED = Q(via_conversation_id__isnull=True, via_ticket_id__isnull=True)
@@ -38,7 +38,7 @@ class AccessFilterForm(forms.Form):
         queryset=User.objects.none(), required=False, empty_label=_("Anyone"), label=_("Staff member")
     )
     customer = forms.CharField(required=False, max_length=200, label=_("Customer (exchange id or name)"))
-    # Bounded (1970-2099, helpdesk/inputs.py): the page adds a day to the end date.
+    # Bounded (1970-2099, common/inputs.py): the page adds a day to the end date.
     date_from = DateInRange(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     date_to = DateInRange(required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
     unexplained = forms.BooleanField(required=False, label=_("Only views with no chat or ticket of theirs"))

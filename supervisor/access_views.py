@@ -6,8 +6,8 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.access import staff_required
 from supervisor import access_log
-from supervisor.access import supervisor_required
 from supervisor.exports import FORMULA_STARTS
 from supervisor.paging import capped_page
 
@@ -15,7 +15,7 @@ PAGE_SIZE = 50
 COUNT_CAP = 10_000
 
 
-@supervisor_required
+@staff_required(supervisor=True)
 def access_log_page(request):
     form = access_log.AccessFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}

@@ -151,15 +151,6 @@ def satisfaction(start: datetime, end: datetime) -> dict:
     return {"weeks": labels, "stacks": [weeks.get(w, {}) for w in labels], "totals": totals}
 
 
-def recovery_outcomes(start: datetime, end: datetime) -> list[tuple[str, int]] | None:
-    """Recovery cases opened in the range, by status; None when the recovery app has no cases (yet)."""
-    model = recovery_link.recovery_case_model()
-    field = recovery_link.outcome_field(model) if model else None
-    if field is None:
-        return None
-    cases = model.objects.all()
-    if any(f.name == "created_at" for f in model._meta.get_fields()):
-        cases = cases.filter(created_at__gte=start, created_at__lt=end)
-    labels = dict(model._meta.get_field(field).choices or [])
-    rows = cases.values(field).annotate(n=Count("id")).order_by(field)
-    return [(str(labels.get(row[field], row[field])), row["n"]) for row in rows]
+def recovery_outcomes(start: datetime, end: datetime) -> list[tuple[str, int]]:
+    """Recovery cases opened in the range, by status."""
+    return recovery_link.outcomes(start, end)

@@ -6,9 +6,9 @@ from django import forms
 from django.shortcuts import render
 from django.utils import timezone
 
-from helpdesk.inputs import DateInRange
+from accounts.access import staff_required
+from common.inputs import DateInRange
 from supervisor import charts, dashboard
-from supervisor.access import supervisor_required
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -41,7 +41,7 @@ def _in_minutes(seconds: list[float | None]) -> list[float | None]:
     return [None if s is None else s / 60 for s in seconds]
 
 
-@supervisor_required
+@staff_required(supervisor=True)
 def dashboard_page(request):
     form, date_from, date_to = _range(request)
     start, end = dashboard.day_range(date_from, date_to)

@@ -6,7 +6,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from chat.models import Conversation, Satisfaction
-from helpdesk.inputs import DateInRange
+from common.inputs import DateInRange
 
 YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
 
@@ -28,14 +28,12 @@ class HistoryFilterForm(forms.Form):
     language = forms.ChoiceField(required=False, choices=[("", "Any"), *settings.LANGUAGES])
     recovery = forms.ChoiceField(required=False, choices=YES_NO, label="Recovery case")
 
-    def __init__(self, *args, show_agent: bool = True, show_recovery: bool = True, **kwargs):
+    def __init__(self, *args, show_agent: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if show_agent:
             self.fields["agent"].queryset = User.objects.filter(is_active=True).order_by("name", "email")
         else:
             del self.fields["agent"]
-        if not show_recovery:
-            del self.fields["recovery"]
 
     def clean_tags(self) -> list[str]:
         # Tags are slugs ("Wrong chain" is stored as wrong-chain), as the tickets app writes them.

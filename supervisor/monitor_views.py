@@ -5,13 +5,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.access import staff_required
 from chat import services as chat_services
-from helpdesk.inputs import id_from_text
+from common.inputs import id_from_text
 from supervisor import selectors
-from supervisor.access import supervisor_required
 
 
-@supervisor_required
+@staff_required(supervisor=True)
 def monitor(request):
     return render(
         request,
@@ -20,13 +20,13 @@ def monitor(request):
     )
 
 
-@supervisor_required
+@staff_required(supervisor=True)
 def monitor_rows(request):
     """The table body alone, re-read by monitor.js whenever the socket says something changed."""
     return render(request, "supervisor/_monitor_rows.html", {"conversations": selectors.ongoing()})
 
 
-@supervisor_required
+@staff_required(supervisor=True)
 @require_POST
 def reassign(request, conversation_id: int):
     back = f"{reverse('monitor')}?watch={conversation_id}"

@@ -77,7 +77,7 @@ def history(user: User, filters: dict) -> QuerySet[Conversation]:
     if filters.get("language"):
         conversations = _filter_language(conversations, filters["language"])
     has_case = recovery_link.has_case_expression()
-    if has_case is not None and filters.get("recovery") in ("yes", "no"):
+    if filters.get("recovery") in ("yes", "no"):
         conversations = conversations.filter(has_case if filters["recovery"] == "yes" else ~has_case)
     return _for_listing(conversations, filters.get("q") or "", has_case)
 
@@ -89,8 +89,7 @@ def _for_listing(conversations: QuerySet, query: str, has_case) -> QuerySet[Conv
         .prefetch_related(Prefetch("ticket__tags", queryset=Tag.objects.order_by("name")))
         .order_by("-created_at", "-pk")
     )
-    if has_case is not None:
-        conversations = conversations.annotate(has_recovery_case=has_case)
+    conversations = conversations.annotate(has_recovery_case=has_case)
     if query:
         first_hit = search.matching_messages(Message.objects.filter(conversation=OuterRef("pk")), query).order_by(
             "staff_seq"

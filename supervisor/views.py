@@ -3,10 +3,11 @@
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
+from accounts.access import staff_required
 from chat.models import Conversation, Satisfaction
-from supervisor import exports, recovery_link, selectors
-from supervisor.access import staff_required
+from supervisor import exports, selectors
 from supervisor.forms import HistoryFilterForm
 from supervisor.paging import capped_page
 from supervisor.timeline import transcript_entries
@@ -20,8 +21,7 @@ PAGE_SIZE = 25
 
 @staff_required
 def history(request):
-    show_recovery = recovery_link.has_case_expression() is not None
-    form = HistoryFilterForm(request.GET or None, show_agent=request.user.is_supervisor, show_recovery=show_recovery)
+    form = HistoryFilterForm(request.GET or None, show_agent=request.user.is_supervisor)
     filters = {}
     if form.is_bound:
         form.is_valid()  # an invalid field is reported beside itself; the valid ones still filter
@@ -33,7 +33,7 @@ def history(request):
     return render(
         request,
         "supervisor/history.html",
-        {"form": form, "page": page, "query": query.urlencode(), "show_recovery": show_recovery},
+        {"form": form, "page": page, "query": query.urlencode()},
     )
 
 
@@ -53,6 +53,11 @@ def _visible_conversation(request, conversation_id: int, what: str, ref: str = "
         ticket_id=conversation.ticket_id,
     )
     return conversation
+
+
+def transcript_url(conversation_id: int) -> str:
+    """Where staff read a whole chat (registered with chat.links by SupervisorConfig.ready)."""
+    return reverse("transcript", args=[conversation_id])
 
 
 @staff_required

@@ -1,7 +1,6 @@
 """The exchange integration API (/api/v1/). Views parse with serializers, check the key's scope, call
 tickets.services and answer; reads come from the models and tickets.selectors."""
 
-from django.apps import apps
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -10,8 +9,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.models import User
+from tickets import extensions, services
 from tickets import serializers as s
-from tickets import services
 from tickets.api_auth import ApiKeyAuthentication, HasScope
 from tickets.api_input import Conflict, Unprocessable, validated
 from tickets.api_schema import ApiSchema
@@ -54,7 +53,7 @@ class ApiView(GenericAPIView):
         return validated(serializer_class, self.request.data, partial=partial)
 
 
-def _staff_read(request, accesses) -> None:
+def staff_read(request, accesses) -> None:
     """A read through a key bound to a staff member is recorded under their name (docs/SECURITY.md); the exchange's
     own backend (an unbound key) is not a person browsing. `accesses`: a list, or a callable that makes it."""
     key = request.auth
@@ -62,7 +61,8 @@ def _staff_read(request, accesses) -> None:
         services.customer_access_record(staff=key.staff, accesses=accesses() if callable(accesses) else accesses)
 
 
-def _read(customer: Customer, ref: str, **about) -> services.Access:
+def api_read(customer: Customer, ref: str, **about) -> services.Access:
+    """One API read of a customer's data, for staff_read (chat's transcript API records its reads too)."""
     return services.Access(customer.pk, API_READ, ref=ref, **about)
 
 
@@ -93,7 +93,7 @@ class CustomerRead(ApiView):
 
     def get(self, request, external_id: str):
         customer = _customer(external_id)
-        _staff_read(request, [_read(customer, "customer")])
+        staff_read(request, [api_read(customer, "customer")])
         return Response(s.CustomerSerializer(customer).data)
 
 
@@ -107,7 +107,7 @@ class DepositAddresses(ApiView):
     def get(self, request, external_id: str):
         """The customer's deposit addresses: one plain list, not paginated."""
         customer = _customer(external_id)
-        _staff_read(request, [_read(customer, "deposit addresses")])
+        staff_read(request, [api_read(customer, "deposit addresses")])
         return Response(s.DepositAddressSerializer(customer.deposit_addresses.all(), many=True).data)
 
     @extend_schema(responses={201: s.DepositAddressSerializer})
@@ -157,7 +157,7 @@ class TicketList(ApiView):
         if filters.get("updated_since"):
             qs = qs.filter(updated_at__gte=filters["updated_since"])
         page = self.paginate_queryset(qs)
-        _staff_read(request, [_read(ticket.customer, "tickets", ticket_id=ticket.pk) for ticket in page])
+        staff_read(request, [api_read(ticket.customer, "tickets", ticket_id=ticket.pk) for ticket in page])
         return self.get_paginated_response(s.TicketSerializer(page, many=True).data)
 
     @extend_schema(request=s.TicketCreateSerializer, responses={201: s.TicketDetailSerializer})
@@ -179,9 +179,9 @@ def ticket_detail(ticket_id: int) -> dict:
         pk=ticket_id,
     )
     events = [event for event in ticket.events.all() if is_public(event.kind)]
-    conversation = apps.get_model("chat", "Conversation")
-    ids = list(conversation.objects.filter(ticket=ticket).order_by("pk").values_list("pk", flat=True))
-    return s.TicketDetailSerializer(ticket, context={"events": events, "conversation_ids": ids}).data
+    # The chats' ids come from the chat app (chat/ticket_part.py), through tickets.extensions.
+    context = {"events": events, **extensions.ticket_api_context(ticket)}
+    return s.TicketDetailSerializer(ticket, context=context).data
 
 
 class TicketDetail(ApiView):
@@ -192,7 +192,7 @@ class TicketDetail(ApiView):
     def get(self, request, ticket_id: int):
         body = ticket_detail(ticket_id)
         customer_id = Ticket.objects.filter(pk=ticket_id).values_list("customer_id", flat=True).first
-        _staff_read(request, lambda: [services.Access(customer_id(), API_READ, ref="ticket", ticket_id=ticket_id)])
+        staff_read(request, lambda: [services.Access(customer_id(), API_READ, ref="ticket", ticket_id=ticket_id)])
         return Response(body)
 
     @extend_schema(request=s.TicketUpdateSerializer, responses={200: s.TicketDetailSerializer})
@@ -210,51 +210,6 @@ class TicketDetail(ApiView):
                     raise Unprocessable({"assignee_email": "no active staff member has this email"})
         services.ticket_update(ticket=ticket, actor=None, actor_role=API, **changes)
         return Response(ticket_detail(ticket.pk))
-
-
-# --- Transcripts ------------------------------------------------------------------------------------
-
-
-class Transcript(ApiView):
-    required_scope = "transcripts:read"
-    serializer_class = s.TranscriptSerializer
-
-    def get(self, request, conversation_id: int):
-        """What the customer saw, in order. Internal notes are never part of a transcript over the API."""
-        conversation = get_object_or_404(
-            apps.get_model("chat", "Conversation").objects.select_related("customer"), pk=conversation_id
-        )
-        messages = (
-            apps.get_model("chat", "Message")
-            .objects.filter(conversation=conversation, seq__isnull=False)
-            .exclude(kind="note")
-            .order_by("seq")
-        )
-        about = {"conversation_id": conversation.pk, "ticket_id": conversation.ticket_id}
-        _staff_read(request, [_read(conversation.customer, "transcript", **about)])
-        rows = list(messages.values("id", "seq", "kind", "author_role", "author_name", "body", "payload", "created_at"))
-        files = self.attachments_of([row.pop("id") for row in rows])
-        for row in rows:
-            row["attachments"] = files.get(row["seq"], [])
-        body = {
-            "conversation": conversation.pk,
-            "ticket": conversation.ticket_id,
-            "customer": conversation.customer.external_id,
-            "status": conversation.status,
-            "messages": rows,
-        }
-        return Response(s.TranscriptSerializer(body).data)
-
-    def attachments_of(self, message_ids: list[int]) -> dict[int, list[dict]]:
-        """The files of these (public) messages by seq, with fresh signed links (they expire: fetch them soon)."""
-        found: dict[int, list[dict]] = {}
-        model = apps.get_model("chat", "Attachment")
-        for attachment in model.objects.filter(message_id__in=message_ids).select_related("message"):
-            item = attachment.as_frame()
-            for key in ("url", "thumbnail_url"):
-                item[key] = item[key] and self.request.build_absolute_uri(item[key])
-            found.setdefault(attachment.message.seq, []).append(item)
-        return found
 
 
 # --- Webhooks ---------------------------------------------------------------------------------------

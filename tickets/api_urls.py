@@ -21,7 +21,6 @@ urlpatterns = [
     path("v1/activity/", api.ActivityCreate.as_view(), name="api_activity"),
     path("v1/tickets/", api.TicketList.as_view(), name="api_tickets"),
     path("v1/tickets/<int:ticket_id>/", api.TicketDetail.as_view(), name="api_ticket"),
-    path("v1/conversations/<int:conversation_id>/transcript/", api.Transcript.as_view(), name="api_transcript"),
     path("v1/webhooks/", api.WebhookList.as_view(), name="api_webhooks"),
     path("v1/webhooks/<int:webhook_id>/", api.WebhookDetail.as_view(), name="api_webhook"),
     path("v1/webhooks/<int:webhook_id>/secret/", api.WebhookSecret.as_view(), name="api_webhook_secret"),

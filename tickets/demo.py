@@ -1,5 +1,6 @@
-"""Demo data for tickets (called by `manage.py seed_demo`): account activity, deposit addresses, a few tickets
-in different states, canned replies. Safe to run again: everything is keyed and only added once."""
+"""Demo data for tickets (called by `manage.py seed_demo`): the demo customers, their account activity and deposit
+addresses, a few tickets in different states, canned replies.
+Safe to run again: everything is keyed and only added once."""
 
 import hashlib
 from datetime import timedelta
@@ -10,6 +11,22 @@ from accounts.models import User
 from tickets import services
 from tickets.models import CannedReply, Customer, Ticket
 
+CUSTOMERS = [
+    {"external_id": "demo-alice", "name": "Alice Moreau", "email": "alice@example.com", "locale": "en"},
+    {"external_id": "demo-ivan", "name": "Иван Петров", "email": "ivan@example.com", "locale": "ru", "vip": "gold"},
+    {"external_id": "demo-layla", "name": "ليلى حسن", "email": "layla@example.com", "locale": "ar"},
+    {"external_id": "demo-wei", "name": "王伟", "email": "wei@example.com", "locale": "zh-hans"},
+    {"external_id": "demo-maria", "name": "Maria Santos", "email": "maria@example.com", "locale": "fil"},
+    {"external_id": "demo-rahim", "name": "রহিম উদ্দিন", "email": "rahim@example.com", "locale": "bn"},
+    # chat/demo.py: his chat shows a look-alike link and a recovery phrase removed (docs/SECURITY.md)
+    {
+        "external_id": "demo-sam",
+        "name": "Sam Okafor",
+        "email": "sam.okafor@example.com",
+        "phone": "+234 803 555 0142",
+        "locale": "en",
+    },
+]
 CHAINS = ["ethereum", "bsc", "tron"]
 
 # (customer, exchange id, kind, asset, network, amount, status, hours ago)
@@ -141,6 +158,8 @@ def _seed_replies(staff: dict[str, User], supervisor: User | None) -> None:
 
 
 def seed(stdout) -> None:
+    for fields in CUSTOMERS:
+        services.customer_upsert(**fields)
     staff = {u.email: u for u in User.objects.filter(email__endswith="@demo.test")}
     supervisor = staff.get("supervisor@demo.test")
     _seed_activity(timezone.now())

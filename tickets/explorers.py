@@ -1,11 +1,12 @@
 """Explorer links for a TXID or an address on a network, as the exchange names networks.
 
-The chain registry of the recovery app (settings.CHAINS_FILE) is the source when it is there; this ground-floor
-app only reads it, through a guarded import, and falls back to a small built-in table.
+The recovery app's chain registry (settings.CHAINS_FILE) knows the explorers of the chains it looks up: it
+registers itself as a source here at start-up (RecoveryConfig.ready), since tickets imports no app above it. A
+small built-in table answers for the networks no source knows.
 """
 
 import re
-from importlib import import_module
+from collections.abc import Callable
 
 ALIASES = {
     "eth": "ethereum",
@@ -36,13 +37,21 @@ def chain_key(network: str) -> str:
     return ALIASES.get(key, key)
 
 
+# key -> (transaction URL pattern, address URL pattern), or None when the source does not know the chain
+Source = Callable[[str], tuple[str, str] | None]
+_sources: list[Source] = []
+
+
+def source_register(source: Source) -> None:
+    """Ask `source` before the built-in table (an app above tickets, at start-up)."""
+    if source not in _sources:
+        _sources.append(source)
+
+
 def _patterns(key: str) -> tuple[str, str] | None:
-    try:
-        chain = import_module("recovery.chains").registry().get(key)
-    except Exception:  # no registry, or a broken file: the built-in table still gives links
-        chain = None
-    if chain is not None:
-        return chain.explorer_tx, chain.explorer_address
+    for source in _sources:
+        if (found := source(key)) is not None:
+            return found
     return FALLBACK.get(key)
 
 

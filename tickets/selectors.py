@@ -2,11 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from helpdesk.inputs import id_from_text
+from common.inputs import id_from_text
 from tickets import explorers
 from tickets.models import AccountActivity, CannedReply, Customer, Ticket, TimelineEvent
 
@@ -71,19 +70,6 @@ def ticket_for_page(ticket_id: int) -> Ticket | None:
 
 def timeline(ticket: Ticket) -> list[TimelineEvent]:
     return list(TimelineEvent.objects.filter(ticket=ticket).select_related("actor").order_by("created_at", "id"))
-
-
-def conversations_of(ticket: Ticket) -> list:
-    """The ticket's chats. Chat lives a floor above, so it is looked up by name, not imported."""
-    conversation = apps.get_model("chat", "Conversation")
-    return list(conversation.objects.filter(ticket=ticket).select_related("assignee").order_by("created_at"))
-
-
-def other_conversations_of_customer(ticket: Ticket) -> list:
-    conversation = apps.get_model("chat", "Conversation")
-    return list(
-        conversation.objects.filter(customer_id=ticket.customer_id).exclude(ticket=ticket).order_by("-created_at")[:10]
-    )
 
 
 @dataclass(frozen=True)

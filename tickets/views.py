@@ -1,37 +1,22 @@
 """Agent pages: the ticket list, one ticket, the console sidebar fragment and canned replies. Thin: they parse,
 authorise and call tickets.services; reads come from tickets.selectors."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import staff_required
 from accounts.models import User
-from helpdesk.inputs import id_from_text
-from tickets import selectors, services
+from common.errors import Refusal
+from common.inputs import id_from_text
+from tickets import extensions, selectors, services
 from tickets.models import CannedReply, Customer, CustomerAccess, Ticket
 
 PAGE_SIZE = 25
 What = CustomerAccess.What
-
-
-def staff_only(view):
-    """Signed-in, active staff only; anyone else is sent to sign in or gets a 404 (nothing to learn)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_agent:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _named(model, raw: str | None):
@@ -49,17 +34,7 @@ def _ticket_or_404(ticket_id: int) -> Ticket:
     return ticket
 
 
-def conversation_url(conversation_id: int) -> str:
-    """Where a chat of this ticket opens: the supervisor transcript if that page exists, else the console."""
-    for name in ("transcript", "conversation_transcript", "history_conversation"):
-        try:
-            return reverse(name, args=[conversation_id])
-        except NoReverseMatch:
-            continue
-    return f"{reverse('console')}?conversation={conversation_id}"
-
-
-@staff_only
+@staff_required
 def ticket_list(request):
     filters = selectors.TicketFilters.from_query(request.GET)
     page = Paginator(selectors.tickets_filtered(filters, viewer=request.user), PAGE_SIZE).get_page(
@@ -82,14 +57,10 @@ def ticket_list(request):
 
 
 def _detail_context(request, ticket: Ticket) -> dict:
-    conversations = selectors.conversations_of(ticket)
-    for conversation in conversations:
-        conversation.url = conversation_url(conversation.pk)
     return {
         "ticket": ticket,
         "events": selectors.timeline(ticket),
-        "conversations": conversations,
-        "linkable": selectors.other_conversations_of_customer(ticket),
+        "sections": extensions.ticket_sections(ticket),
         "context": selectors.customer_context(ticket.customer, exclude_ticket=ticket),
         "statuses": Ticket.Status.choices,
         "priorities": Ticket.Priority.choices,
@@ -97,14 +68,14 @@ def _detail_context(request, ticket: Ticket) -> dict:
     }
 
 
-@staff_only
+@staff_required
 @require_http_methods(["GET", "POST"])
 def ticket_detail(request, ticket_id: int):
     ticket = _ticket_or_404(ticket_id)
     if request.method == "POST":
         try:
             _apply_action(request, ticket)
-        except services.TicketError as exc:
+        except Refusal as exc:  # ours, or a section's (a ChatError when linking a chat)
             messages.error(request, exc.detail)
         return redirect("ticket_detail", ticket_id=ticket.pk)
     services.customer_access(staff=request.user, customer_id=ticket.customer_id, what=What.TICKET, ticket_id=ticket.pk)
@@ -117,13 +88,10 @@ def _apply_action(request, ticket: Ticket) -> None:
         _update_from_form(ticket, data, user)
     elif action == "note":
         services.ticket_note_add(ticket=ticket, body=data.get("body", ""), actor=user)
-    elif action == "link":
-        conversation_id = id_from_text(data.get("conversation", ""))
-        if conversation_id is None:
-            raise services.TicketError("choose a chat to link")
-        services.ticket_link_conversation(ticket=ticket, conversation_id=conversation_id, actor=user)
     elif action == "take":
         services.ticket_assignee_set(ticket=ticket, assignee=user, actor=user)
+    elif handler := extensions.ticket_action(action):
+        handler(request, ticket)  # a form of a section an app above added (tickets/extensions.py)
     else:
         raise services.TicketError("unknown action")
 
@@ -140,7 +108,7 @@ def _update_from_form(ticket: Ticket, data, user: User) -> None:
     services.ticket_update(ticket=ticket, actor=user, **changes)
 
 
-@staff_only
+@staff_required
 @require_http_methods(["GET", "POST"])
 def ticket_sidebar(request, ticket_id: int):
     """The console's ticket sidebar as an HTML fragment; a POST changes the ticket and re-renders it."""
@@ -178,7 +146,7 @@ def _int_or_none(text: str | None) -> int | None:
     return number if 0 < number < 2**62 else None
 
 
-@staff_only
+@staff_required
 @require_POST
 def customer_reveal(request, customer_id: int):
     """A customer's e-mail and phone, unmasked, for the agent holding their chat or ticket (or a supervisor); each
@@ -198,7 +166,7 @@ def customer_reveal(request, customer_id: int):
     return JsonResponse({"email": customer.email, "phone": customer.phone})
 
 
-@staff_only
+@staff_required
 def canned_search(request):
     replies = selectors.canned_replies_for(request.user, request.GET.get("q", "")[:100])
     return JsonResponse(
@@ -206,7 +174,7 @@ def canned_search(request):
     )
 
 
-@staff_only
+@staff_required
 @require_http_methods(["GET", "POST"])
 def canned_replies(request):
     if request.method == "POST":

@@ -21,6 +21,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from tickets import tasks
 from tickets.models import TimelineEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 SIGNATURE_HEADER = "X-Helpdesk-Signature"
@@ -114,10 +115,8 @@ def deliveries_create(*, event: TimelineEvent, text: dict | None = None) -> list
 
 def _send_tasks(delivery_ids: list[int], due: datetime) -> None:
     """One task per delivery, carrying the due time it is sent for: that attempt is made once (_claim_attempt)."""
-    from tickets.tasks import deliver_webhook
-
     for delivery_id in delivery_ids:
-        deliver_webhook.delay(delivery_id, due.isoformat())
+        tasks.deliver_webhook.delay(delivery_id, due.isoformat())
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:

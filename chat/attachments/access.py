@@ -6,7 +6,8 @@ and their own uploads not yet sent."""
 
 from accounts.models import User
 from chat import access as chat_access
-from chat.models import Attachment, Message
+from chat import selectors
+from chat.models import Attachment
 from tickets.models import Customer
 
 
@@ -17,8 +18,10 @@ def visible_to_customer(customer: Customer, attachment_id) -> Attachment | None:
     if attachment.message_id is None:
         return attachment if attachment.uploaded_by_customer_id == customer.pk else None
     message = attachment.message
-    if message.kind == Message.Kind.NOTE or message.conversation.customer_id != customer.pk:
+    if message.conversation.customer_id != customer.pk:
         return None
+    if not selectors.customer_messages(message.conversation_id).filter(pk=message.pk).exists():
+        return None  # a file of an internal note
     return attachment
 
 

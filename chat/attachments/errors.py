@@ -5,6 +5,8 @@ the sockets' own, so the catalogue test keeps them translated; the upload view t
 
 from django.utils.translation import gettext_noop
 
+from common.errors import Refusal
+
 TOO_BIG = gettext_noop("this file is larger than the limit of %(limit)s")
 TOO_MANY_PIXELS = gettext_noop("this picture is too large to open safely")
 NOT_ALLOWED = gettext_noop("only pictures (PNG, JPEG, WebP, GIF, HEIC) and PDF files can be sent")
@@ -49,13 +51,12 @@ STATUS = {
 }
 
 
-class AttachmentRefused(Exception):
+class AttachmentRefused(Refusal):
     """An upload refused; `params` fill the detail's placeholders once it is translated."""
 
     def __init__(self, code: str, detail: str, **params):
-        super().__init__(detail % params if params else detail)
-        self.code = code
-        self.detail = detail
+        super().__init__(code, detail)
+        self.args = (detail % params if params else detail,)
         self.params = params
 
     @property

@@ -31,7 +31,6 @@ from chat.attachments.errors import (
 from chat.attachments.files import human_size
 from chat.errors import supported_language
 from chat.models import Attachment
-from chat.views import customer_from_bearer
 
 CHUNK_BYTES = 64 * 1024
 # Room for the multipart envelope around the largest file we take.
@@ -53,7 +52,7 @@ def _customer(request: HttpRequest):
     if not request.headers.get("Authorization", "").startswith("Bearer "):
         return None
     try:
-        return customer_from_bearer(request)
+        return chat_access.customer_from_bearer(request)
     except chat_access.TokenError as exc:
         raise AttachmentRefused("unauthorized", str(exc)) from exc
 

@@ -5,7 +5,7 @@
 // returns, after a reload too, and never twice (the server answers a repeated client_msg_id with the original).
 // Everything from the server is rendered with textContent; pictures are shown from their signed links only.
 import { newClientId } from "./socket.js";
-import { t as _ } from "./i18n.js";
+import { t as _, language, ngettext } from "./i18n.js";
 
 export const MAX_FILES = 10;
 const TYPES = new Set(["image/png", "image/jpeg", "image/webp", "image/gif", "image/heic", "image/heif", "application/pdf"]);
@@ -20,10 +20,11 @@ function el(tag, className, text) {
   return node;
 }
 
+// "2.5 MB", "2,5 МБ", "٢٫٥ ميغابايت": the unit and the digits as the reader's language writes them (Intl).
 export function humanSize(bytes) {
   const mb = bytes / (1024 * 1024);
-  if (mb >= 1) return _("{n} MB", { n: mb.toFixed(mb >= 10 ? 0 : 1) });
-  return _("{n} KB", { n: Math.max(1, Math.round(bytes / 1024)) });
+  const [value, unit, digits] = mb >= 1 ? [mb, "megabyte", mb >= 10 ? 0 : 1] : [Math.max(1, Math.round(bytes / 1024)), "kilobyte", 0];
+  return new Intl.NumberFormat(language(), { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: digits }).format(value);
 }
 
 // A quick answer before any upload; the server decides from the content (a renamed file is refused there).
@@ -180,7 +181,7 @@ export class Tray {
   async add(files) {
     for (const file of files) {
       if (this.items.length >= MAX_FILES) {
-        this.onProblem?.(_("At most {n} files in one message.", { n: MAX_FILES }));
+        this.onProblem?.(ngettext("At most {n} file in one message.", "At most {n} files in one message.", MAX_FILES));
         break;
       }
       const problem = problemWith(file, this.maxBytes);

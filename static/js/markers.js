@@ -1,4 +1,4 @@
-// The markers the helpdesk stores where it removed a customer's secret (chat/safety/secrets.py), read in the
+// The markers the helpdesk stores where it removed a customer's secret (common/safety/secrets.py), read in the
 // reader's language. Only a frame that says `redacted` holds real markers (docs/protocol.md).
 import { gettext_noop, t as _ } from "./i18n.js";
 

@@ -4,7 +4,9 @@
 // never sends notes to a customer socket). The server is the truth: after a reconnect we watch again from the
 // last staff seq we showed, so nothing is shown twice or missed.
 import { refreshWithSession, renderAttachments } from "./attachments.js";
+import { duration } from "./i18n.js";
 
+const PAGE_LANGUAGE = document.documentElement.lang || "en"; // the page is rendered in the reader's language
 const root = document.getElementById("monitor");
 const rows = document.getElementById("monitor-rows");
 const pane = document.getElementById("watch-pane");
@@ -44,20 +46,10 @@ function setState(text) {
 
 // --- clocks: how long, counting up -----------------------------------------------------------------
 
-function humanDuration(seconds) {
-  const s = Math.max(0, Math.floor(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  if (h) return `${h} h ${String(m).padStart(2, "0")} min`;
-  if (m) return `${m} min ${String(sec).padStart(2, "0")} s`;
-  return `${sec} s`;
-}
-
 function tick() {
   const now = Date.now();
   for (const clock of document.querySelectorAll("[data-since]")) {
-    clock.textContent = humanDuration((now - Date.parse(clock.dataset.since)) / 1000);
+    clock.textContent = duration((now - Date.parse(clock.dataset.since)) / 1000, { lang: PAGE_LANGUAGE });
   }
 }
 

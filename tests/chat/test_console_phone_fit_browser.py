@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from chat import services as chat_services
+from helpdesk import demo_stories
 from pnl import demo as pnl_demo
 from pnl.models import Position
-from supervisor import demo_stories
 from tests.chat.pages import PHONE, off_the_loop
 from tests.conftest import login, require, screenshot
 from tickets import services as tickets_services

@@ -1,4 +1,4 @@
-"""chat.services.customer_message_store: a customer's message stored from the event loop (helpdesk.asyncdb), and
+"""chat.services.customer_message_store: a customer's message stored from the event loop (chat.loopdb), and
 its fall-backs to the full path. Real PostgreSQL, real commits (the loop's connection is not the test's)."""
 
 import asyncio
@@ -9,9 +9,8 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import connection
 
-from chat import broadcast, services
+from chat import broadcast, loopdb, services
 from chat.models import Conversation, Message
-from helpdesk import asyncdb
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -125,19 +124,19 @@ async def test_a_broken_loop_connection_costs_no_message(customer, alice):
     posted = await store(customer, conversation.pk, body="after the restart")
     assert posted.created
     assert await Message.objects.filter(conversation_id=conversation.pk, body="after the restart").acount() == 1
-    await asyncdb.close_all()
+    await loopdb.close_all()
 
 
 async def test_an_idle_loop_connection_is_checked_before_use(customer, alice, monkeypatch):
-    monkeypatch.setattr(asyncdb, "CHECK_AFTER_IDLE_SECONDS", 3600)  # not yet idle: no check, just store
+    monkeypatch.setattr(loopdb, "CHECK_AFTER_IDLE_SECONDS", 3600)  # not yet idle: no check, just store
     conversation = await open_conversation(customer, alice)
     assert (await store(customer, conversation.pk)).created
     await database_sync_to_async(_terminate_loop_connections)()
-    monkeypatch.setattr(asyncdb, "CHECK_AFTER_IDLE_SECONDS", -1)  # every connection counts as idle: pinged first
+    monkeypatch.setattr(loopdb, "CHECK_AFTER_IDLE_SECONDS", -1)  # every connection counts as idle: pinged first
     assert (await store(customer, conversation.pk)).created
-    stats = (await asyncdb._pool()).get_stats()
+    stats = (await loopdb._pool()).get_stats()
     assert stats.get("connections_lost", 0) >= 1, f"the check found the dead connection before the statement: {stats}"
-    await asyncdb.close_all()
+    await loopdb.close_all()
 
 
 def _terminate_loop_connections() -> None:
@@ -145,6 +144,6 @@ def _terminate_loop_connections() -> None:
         cursor.execute(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
             "WHERE datname = current_database() AND application_name = %s",
-            [asyncdb.APPLICATION_NAME],
+            [loopdb.APPLICATION_NAME],
         )
         assert cursor.fetchone()[0] >= 1

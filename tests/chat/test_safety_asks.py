@@ -2,7 +2,7 @@
 
 import pytest
 
-from chat.safety.asks import asks_for_secret
+from common.safety.asks import asks_for_secret
 
 ASKING = [
     "Please send me your seed phrase so I can check the wallet.",

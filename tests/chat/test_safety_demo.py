@@ -8,9 +8,9 @@ from django.core.management import call_command
 
 from chat import demo as chat_demo
 from chat.models import Message
-from chat.safety.asks import asks_for_secret
-from chat.safety.lookalikes import find_lookalikes
-from chat.safety.secrets import redact
+from common.safety.asks import asks_for_secret
+from common.safety.lookalikes import find_lookalikes
+from common.safety.secrets import redact
 from tickets.models import CannedReply, TimelineEvent
 
 pytestmark = pytest.mark.django_db

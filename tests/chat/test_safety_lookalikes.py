@@ -2,7 +2,7 @@
 
 import pytest
 
-from chat.safety.lookalikes import EXTRA_WORDS, HOMOGLYPH, OTHER_TLD, TYPO, find_lookalikes
+from common.safety.lookalikes import EXTRA_WORDS, HOMOGLYPH, OTHER_TLD, TYPO, find_lookalikes
 
 OFFICIAL = ["binance.com", "binance.us"]
 

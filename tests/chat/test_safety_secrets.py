@@ -7,7 +7,7 @@ import pytest
 from mnemonic import Mnemonic
 
 from bench.search import NEEDLES, WORDS
-from chat.safety.secrets import PRIVATE_KEY, SEED_PHRASE, redact
+from common.safety.secrets import PRIVATE_KEY, SEED_PHRASE, redact
 
 # BIP-32 test vector 1's master key (public test data, holds nothing).
 XPRV = "xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi"

@@ -17,8 +17,9 @@ from tests.conftest import require
 from tickets import services as tickets_services
 
 ROOT = Path(__file__).resolve().parents[2]
-# Raised in chat/ but read on no socket: the supervisor's monitor page (supervisor/monitor_views.py) is English.
-NOT_ON_A_SOCKET = {"only supervisors may reassign a chat"}
+# Raised in chat/ but read on no socket: the supervisor's monitor page (supervisor/monitor_views.py) and the ticket
+# page's "Link to this ticket" (chat/ticket_part.py; the ticket page's refusals are English) show them.
+NOT_ON_A_SOCKET = {"only supervisors may reassign a chat", "a chat can only be linked to a ticket of the same customer"}
 # Said by their code instead (errors.TOO_LONG: "a message may hold at most … characters").
 BY_CODE = {"frame too large"}
 NOT_ASSIGNEE = {

@@ -7,10 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from helpdesk import demo_stories
 from recovery import services as recovery_services
 from recovery import walkthrough
 from recovery.models import RecoveryCase
-from supervisor import demo_stories
 from tests.chat.pages import DESK, PHONE, off_the_loop
 from tests.conftest import login, require, screenshot
 from tickets import services as tickets_services

@@ -5,9 +5,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.management.commands.seed_demo import DEMO_PASSWORD, STAFF
+from accounts.demo import DEMO_PASSWORD, STAFF
 from accounts.services import staff_upsert
 from chat.models import Conversation, Message, Satisfaction
+from helpdesk import demo_stories
 from supervisor import demo
 from tests.conftest import require
 from tickets.models import TimelineEvent
@@ -20,7 +21,7 @@ def seeded():
     for email, role, name in STAFF:
         staff_upsert(email=email, password=DEMO_PASSWORD, role=role, name=name)
     out = io.StringIO()
-    demo.seed(stdout=out)
+    demo.seed(stdout=out, stories=demo_stories.seed)  # as seed_demo hands them over
     return out.getvalue()
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from chat.models import Conversation
 from recovery import services as recovery_services
 from recovery.models import Lookup, RecoveryCase
 from recovery.verdicts import Verdict
@@ -28,9 +29,13 @@ def case(alice, sofia, customer):
     return RecoveryCase.objects.get(pk=opened.pk)
 
 
-def test_the_recovery_link_is_found():
-    assert recovery_link.recovery_case_model() is RecoveryCase
-    assert recovery_link.has_case_expression() is not None
+def test_a_chat_with_a_case_is_told_from_one_without(case, other_customer):
+    other = chat(other_customer, ["just a question about fees"])
+    flagged = Conversation.objects.annotate(has_case=recovery_link.has_case_expression())
+    assert dict(flagged.filter(pk__in=[case.conversation_id, other.pk]).values_list("pk", "has_case")) == {
+        case.conversation_id: True,
+        other.pk: False,
+    }
 
 
 def test_history_filters_by_having_a_recovery_case(client, sofia, case, other_customer):
@@ -43,8 +48,6 @@ def test_history_filters_by_having_a_recovery_case(client, sofia, case, other_cu
 
 
 def test_transcript_shows_lookups_and_case_transitions(case):
-    from chat.models import Conversation
-
     entries = transcript_entries(Conversation.objects.get(pk=case.conversation_id))
     texts = [e.text for e in entries if e.kind.startswith("recovery.")]
     assert "Alice pasted something that is not a transaction ID; it was explained at once." in texts

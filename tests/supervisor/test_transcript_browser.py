@@ -5,7 +5,7 @@ cards and lines in it too, with what the customer read a click away."""
 import pytest
 from playwright.sync_api import expect
 
-from supervisor import demo_stories
+from helpdesk import demo_stories
 from tests.chat.pages import DESK, PHONE, off_the_loop
 from tests.conftest import login, require, screenshot
 from tickets import services as tickets_services

@@ -2,7 +2,6 @@
 
 import pytest
 
-from chat import services as chat_services
 from tickets import services
 from tickets.models import ApiKey, TimelineEvent
 
@@ -101,32 +100,6 @@ def test_ticket_update_is_all_or_nothing(ticket, alice):
     assert ticket.status == "new" and events(ticket) == []
     services.ticket_update(ticket=ticket, actor=alice, status="pending", priority="urgent", tags=["kyc"])
     assert [e.kind for e in events(ticket)] == ["ticket.status", "ticket.priority", "ticket.tags"]
-
-
-def test_link_a_chat_to_another_ticket_of_the_same_customer(customer, alice):
-    posted = chat_services.customer_message_post(
-        customer=customer, conversation_id=None, client_msg_id=__import__("uuid").uuid4(), body="Where is my USDT?"
-    )
-    conversation = posted.message.conversation
-    first = conversation.ticket
-    earlier = services.ticket_create(customer=customer, subject="Earlier problem")
-    services.ticket_link_conversation(ticket=earlier, conversation_id=conversation.pk, actor=alice)
-    conversation.refresh_from_db()
-    assert conversation.ticket_id == earlier.pk
-    (unlinked,) = events(first, "chat.unlinked")
-    (linked,) = events(earlier, "chat.linked")
-    assert unlinked.data == {"to_ticket": earlier.pk} and linked.data == {"from_ticket": first.pk}
-    assert linked.conversation_id == conversation.pk and linked.actor == alice
-
-
-def test_link_refuses_a_chat_of_another_customer(customer, other_customer, alice):
-    posted = chat_services.customer_message_post(
-        customer=customer, conversation_id=None, client_msg_id=__import__("uuid").uuid4(), body="Hello"
-    )
-    foreign = services.ticket_create(customer=other_customer, subject="Not theirs")
-    with pytest.raises(services.TicketError, match="same customer"):
-        services.ticket_link_conversation(ticket=foreign, conversation_id=posted.message.conversation_id, actor=alice)
-    assert events(foreign) == []
 
 
 def test_activity_is_idempotent_by_the_exchange_id(customer):

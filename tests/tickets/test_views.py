@@ -188,3 +188,5 @@ def test_explorer_links_from_the_registry_and_the_fallback():
     assert explorers.tx_url("TRC20", "ab" * 32) == f"https://tronscan.org/#/transaction/{'ab' * 32}"
     assert explorers.tx_url("unknown-chain", tx) == ""
     assert explorers.tx_url("bsc", "javascript:alert(1)") == ""
+    # "optimism" is only in the chain registry, which recovery registers with tickets at start-up (RecoveryConfig)
+    assert explorers.tx_url("optimism", tx).startswith("https://") and "optimism" not in explorers.FALLBACK

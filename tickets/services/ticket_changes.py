@@ -1,13 +1,12 @@
 """Tickets: creation and every change (status, priority, subject, tags, assignee, notes, linked chats), each
 writing exactly one timeline event with who, when and old → new. Nothing here runs on a timer."""
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from chat.safety.secrets import redact  # pure text functions: no model of chat's is imported
+from common.safety.secrets import redact  # pure text functions (common/safety: no app of ours)
 from tickets.models import Customer, Tag, Ticket, TimelineEvent
 from tickets.services.errors import TicketError
 from tickets.services.timeline import event_record
@@ -203,35 +202,27 @@ def ticket_note_add(*, ticket: Ticket, body: str, actor: User) -> TimelineEvent:
     return event_record(ticket=locked, kind="ticket.note", actor=actor, data={"body": body})
 
 
-@transaction.atomic
-def ticket_link_conversation(*, ticket: Ticket, conversation_id: int, actor: User | None) -> Ticket:
-    """Move a chat to another ticket of the same customer; both tickets' timelines say so."""
-    conversation_model = apps.get_model("chat", "Conversation")
-    conversation = conversation_model.objects.select_for_update().filter(pk=conversation_id).first()
-    if conversation is None:
-        raise TicketError("no such conversation", code="not_found")
-    if conversation.customer_id != ticket.customer_id:
-        raise TicketError("a chat can only be linked to a ticket of the same customer")
-    old_ticket_id = conversation.ticket_id
-    if old_ticket_id == ticket.pk:
-        return ticket
-    conversation_model.objects.filter(pk=conversation_id).update(ticket=ticket)
-    old_ticket = _locked(Ticket(pk=old_ticket_id))
+def ticket_conversation_moved(
+    *, conversation_id: int, from_ticket_id: int, to_ticket: Ticket, actor: User | None
+) -> Ticket:
+    """Both tickets' timelines say that a chat moved from one to the other. The chat app moves the chat
+    (chat.services.conversation_ticket_move) and calls this in the same transaction."""
+    old_ticket = _locked(Ticket(pk=from_ticket_id))
     event_record(
         ticket=old_ticket,
         kind="chat.unlinked",
         actor=actor,
         conversation_id=conversation_id,
-        data={"to_ticket": ticket.pk},
+        data={"to_ticket": to_ticket.pk},
     )
-    locked = _locked(ticket)
+    locked = _locked(to_ticket)
     _changed(locked, "updated_at", timezone.now())
     event_record(
         ticket=locked,
         kind="chat.linked",
         actor=actor,
         conversation_id=conversation_id,
-        data={"from_ticket": old_ticket_id},
+        data={"from_ticket": from_ticket_id},
     )
     return locked
 

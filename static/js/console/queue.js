@@ -2,7 +2,7 @@
 // The server sends one page of the queue and its counts (docs/protocol.md, `queue`). The list is updated in place,
 // keyed by conversation: an entry that stays keeps its node and its Accept button, so a click is never lost to a
 // re-render while other customers arrive.
-import { language, t as _ } from "../i18n.js";
+import { duration, language, t as _ } from "../i18n.js";
 import { $, el, languageName, me, shared, toast } from "./kit.js";
 
 const offers = new Set();
@@ -15,10 +15,8 @@ const view = { offset: 0, limit: 40, total: 0, shown: 0, asked: 0, timer: null }
 const PAGE_REFRESH_MS = 2000;
 
 function waited(iso) {
-  const minutes = Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
-  if (minutes < 1) return _("just now");
-  if (minutes < 60) return _("{n} min", { n: minutes });
-  return _("{h} h {m} min", { h: Math.floor(minutes / 60), m: minutes % 60 });
+  const seconds = Math.max(0, (Date.now() - new Date(iso).getTime()) / 1000);
+  return seconds < 60 ? _("just now") : duration(seconds, { smallest: "minute" });
 }
 
 // Put the page's entries in order, reusing each entry's node; only nodes that change place are moved.

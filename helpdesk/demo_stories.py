@@ -2,6 +2,9 @@
 in a recovery case credited, and a P&L breakdown shared with a Russian customer. Made through the services, as in
 production; the one pretence is the lookup: these chats are history, so the chains' answers are recorded
 (recovery.services.lookup_record) instead of asked. supervisor.demo lays them out in time with the others.
+
+They span recovery and pnl, which lean on nothing of each other nor of supervisor: so the stories are the wiring's,
+handed to supervisor.demo by `manage.py seed_demo` (helpdesk/management/commands/seed_demo.py).
 """
 
 import uuid
