@@ -95,6 +95,8 @@ class Refused(Refusal):
 
 
 class WidgetEndpoint(APIView):
+    # The widget's own endpoints, not the exchange's integration API: kept out of its OpenAPI schema.
+    schema = None
     authentication_classes = [WidgetTokenAuthentication, StaffSessionAuthentication]
     permission_classes = [IsAuthenticated]
     parser_classes = [AnyBodyAsJson]

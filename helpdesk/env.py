@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+from django.core.exceptions import ImproperlyConfigured
+
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}
 
@@ -24,6 +26,22 @@ def envsecret(name: str, default: str = "") -> str:
     if path:
         return Path(path).read_text().strip()
     return os.environ.get(name, default)
+
+
+def envsecret_required(name: str, *, debug: bool, debug_value: str, min_bytes: int = 0) -> str:
+    """A secret production must set (no default is ever shipped): outside debug, missing or shorter than min_bytes
+    stops the start-up; in debug, a missing one is `debug_value`, which nothing outside debug ever uses."""
+    value = envsecret(name)
+    if not value:
+        if not debug:
+            raise ImproperlyConfigured(f"{name} is required unless HELPDESK_DEBUG=true")
+        return debug_value
+    if not debug and len(value.encode()) < min_bytes:
+        raise ImproperlyConfigured(
+            f"{name} must be at least {min_bytes} bytes (it is {len(value.encode())}); "
+            "e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    return value
 
 
 def envbool(name: str, default: bool = False) -> bool:
@@ -123,3 +141,23 @@ def redis_namespace(redis_url: str, instance: str = "") -> str:
 
         db = int(ConnectionPool.from_url(redis_url).connection_kwargs.get("db") or 0)
     return f"helpdesk.db{db}" + (f".{instance}" if instance else "")
+
+
+def attachment_storage(local_folder: Path) -> dict:
+    """Where attachments are kept: the folder, or the S3-compatible bucket HELPDESK_S3_BUCKET names (django-storages).
+    Private either way: files are only ever served through our own view and its signed links, never directly."""
+    bucket = envstr("HELPDESK_S3_BUCKET")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": local_folder}}
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": envstr("HELPDESK_S3_ENDPOINT_URL") or None,  # MinIO, Ceph, R2, ...; empty: AWS
+        "region_name": envstr("HELPDESK_S3_REGION") or None,
+        "access_key": envsecret("HELPDESK_S3_ACCESS_KEY_ID") or None,  # empty: the usual AWS credential chain
+        "secret_key": envsecret("HELPDESK_S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": envstr("HELPDESK_S3_ADDRESSING_STYLE") or None,  # "path" for most self-hosted servers
+        "default_acl": None,  # the bucket's own (private) policy, never public-read
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from helpdesk.env import (
+    attachment_storage,
     database_from_url,
     envbool,
     envint,
@@ -16,6 +17,7 @@ from helpdesk.env import (
     envmap,
     envnetworks,
     envsecret,
+    envsecret_required,
     envstr,
     envsubset,
     redis_namespace,
@@ -25,29 +27,21 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = envbool("HELPDESK_DEBUG", False)
 
-SECRET_KEY = envsecret("HELPDESK_SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("HELPDESK_SECRET_KEY is required unless HELPDESK_DEBUG=true")
-    SECRET_KEY = "insecure-debug-only-key-never-used-in-production"
-
+SECRET_KEY = envsecret_required(
+    "HELPDESK_SECRET_KEY", debug=DEBUG, debug_value="insecure-debug-only-key-never-used-in-production"
+)
 # The exchange's backend signs widget tokens (HS256) with this secret. HS256 wants a key at least as long as its
 # 32-byte hash (RFC 7518 §3.2): a shorter one can be guessed offline from any token a customer holds.
 WIDGET_SECRET_MIN_BYTES = 32
-WIDGET_SECRET = envsecret("HELPDESK_WIDGET_SECRET")
-if not WIDGET_SECRET:
-    if not DEBUG:
-        raise ImproperlyConfigured("HELPDESK_WIDGET_SECRET is required unless HELPDESK_DEBUG=true")
-    WIDGET_SECRET = "insecure-debug-widget-secret-change-me"
-if not DEBUG and len(WIDGET_SECRET.encode()) < WIDGET_SECRET_MIN_BYTES:
-    raise ImproperlyConfigured(
-        f"HELPDESK_WIDGET_SECRET must be at least {WIDGET_SECRET_MIN_BYTES} bytes "
-        f"(it is {len(WIDGET_SECRET.encode())}); e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
-    )
+WIDGET_SECRET = envsecret_required(
+    "HELPDESK_WIDGET_SECRET",
+    debug=DEBUG,
+    debug_value="insecure-debug-widget-secret-change-me",
+    min_bytes=WIDGET_SECRET_MIN_BYTES,
+)
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-# Origins (scheme://host[:port]) allowed to open the agent socket, besides the site's own host.
 AGENT_SOCKET_ORIGINS = envlist("HELPDESK_AGENT_ORIGINS")
 
 INSTALLED_APPS = [
@@ -142,9 +136,7 @@ REDIS_NAMESPACE = redis_namespace(REDIS_URL, envstr("HELPDESK_INSTANCE"))
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            # Redis pub/sub with local delivery and batched publishes (helpdesk/channel_layer.py says why; the
-            # figures against channels_redis's default layer are in docs/BENCHMARKS.md, which can select that one
-            # here to compare: channels_redis.core.RedisChannelLayer).
+            # Redis pub/sub with local delivery and batched publishes: helpdesk/channel_layer.py and BENCHMARKS.md.
             "BACKEND": envstr("HELPDESK_CHANNEL_BACKEND", "helpdesk.channel_layer.RedisPubSubChannelLayer"),
             "CONFIG": {
                 "hosts": [
@@ -153,8 +145,7 @@ if REDIS_URL:
                         # redis-py 8 times reads out after 5 s by default; the core layer blocks longer than that.
                         "socket_timeout": 15,
                         "socket_connect_timeout": 5,
-                        # redis-py's pool raises (not waits) when full; bursts of thousands of sockets joining
-                        # and leaving need more than its default 100 (measured in bench/idle.py).
+                        # redis-py's pool raises when full; thousands of sockets joining need more than 100.
                         "max_connections": envint("HELPDESK_REDIS_MAX_CONNECTIONS", 2000),
                     }
                 ],
@@ -175,9 +166,7 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL or None
 if CELERY_TASK_ALWAYS_EAGER:
-    # Tasks run in-process, but Celery still opens a producer for every call: without a URL kombu warned that
-    # it was "reverting to default 'localhost'" (an AMQP broker nobody runs, and nothing ever connects to it).
-    # kombu's in-memory transport says what is true; its host name is only a label it asks for.
+    # Tasks run in-process; without a URL kombu warned it was "reverting to default 'localhost'" (untrue).
     CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -191,10 +180,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": f"{REDIS_NAMESPACE}:"}
 CELERY_TASK_DEFAULT_QUEUE = envstr("HELPDESK_CELERY_QUEUE", REDIS_NAMESPACE)
-# The broker keeps no tasks across a restart; PostgreSQL keeps the work. Work this overdue (a lookup queued or running
-# past its deadline, a webhook delivery past its due time) is sent to the workers again by the sweepers, which
-# `celery beat` runs every SWEEP_SECONDS. They only send tasks: no periodic task changes a conversation's status or
-# assignee, or a ticket (tests/chat/test_no_timer.py holds them to that).
+# The broker may lose tasks; PostgreSQL keeps the work: overdue work is sent again by the sweepers (celery beat).
+# They only send tasks: no periodic task changes a conversation or a ticket (tests/chat/test_no_timer.py).
 SWEEP_SECONDS = envint("HELPDESK_SWEEP_SECONDS", 60)
 STALE_SECONDS = envint("HELPDESK_STALE_SECONDS", 120)
 CELERY_BEAT_SCHEDULE = {
@@ -205,7 +192,6 @@ CELERY_BEAT_SCHEDULE = {
 # --- Auth ------------------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
-# The first refuses every sign-in (page, admin, HTTP Basic) once an address or account failed too often.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -294,7 +280,6 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Serve straight from static/ (no collectstatic) in the demo and in tests.
 WHITENOISE_USE_FINDERS = envbool("HELPDESK_STATIC_FINDERS", DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -343,7 +328,6 @@ CHAT_AUTO_OFFER = envbool("HELPDESK_AUTO_OFFER", True)  # invite an agent; never
 # The history pager counts at most this many conversations ("1,000+"): a common word must not read every match.
 HISTORY_COUNT_CAP = envint("HELPDESK_HISTORY_COUNT_CAP", 1000)
 CHAINS_FILE = envstr("HELPDESK_CHAINS_FILE", str(BASE_DIR / "recovery" / "chains.default.toml"))
-# Origins of exchange pages allowed to embed the widget (frame-ancestors of the widget page).
 WIDGET_EMBED_ORIGINS = envlist("HELPDESK_WIDGET_ORIGINS", "'self'")
 DEMO = envbool("HELPDESK_DEMO", DEBUG)
 # Address poisoning: a recipient sharing this many characters at each end (after 0x) with one of the customer's own
@@ -367,26 +351,7 @@ ATTACHMENT_UPLOADS_PER_MINUTE = envint("HELPDESK_ATTACHMENT_UPLOADS_PER_MINUTE",
 # Files are stored under random names, never served by the web server or the bucket directly: only through
 # signed links to our own view, which sets the headers. The filesystem by default (the demo); a bucket if named.
 MEDIA_ROOT = Path(envstr("HELPDESK_MEDIA_ROOT", str(BASE_DIR / "media")))
-if S3_BUCKET := envstr("HELPDESK_S3_BUCKET"):
-    STORAGES["attachments"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": envstr("HELPDESK_S3_ENDPOINT_URL") or None,  # MinIO, Ceph, R2, ...; empty: AWS
-            "region_name": envstr("HELPDESK_S3_REGION") or None,
-            "access_key": envsecret("HELPDESK_S3_ACCESS_KEY_ID") or None,  # empty: the usual AWS credential chain
-            "secret_key": envsecret("HELPDESK_S3_SECRET_ACCESS_KEY") or None,
-            "addressing_style": envstr("HELPDESK_S3_ADDRESSING_STYLE") or None,  # "path" for most self-hosted
-            "default_acl": None,  # private: the bucket's own policy, never public-read
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
-    }
-else:
-    STORAGES["attachments"] = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT / "attachments"},
-    }
+STORAGES["attachments"] = attachment_storage(MEDIA_ROOT / "attachments")  # HELPDESK_S3_BUCKET: a private bucket
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
