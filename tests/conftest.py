@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 
 from accounts.models import Role
 from accounts.services import staff_upsert
@@ -17,6 +18,7 @@ MISSING = {part for part in os.environ.get("HELPDESK_MISSING", "").split(",") if
 CHROMIUM = "/usr/bin/chromium"
 ANVIL = ROOT / "node_modules" / "@foundry-rs" / "anvil-linux-amd64" / "bin" / "anvil"
 _skipped_for: set[str] = set()
+django_settings.PASSWORD_HASHERS = ["tests.support.hashers.OneIterationPBKDF2"]  # why: tests/support/hashers.py
 
 
 def _available(part: str) -> bool:
