@@ -3,7 +3,7 @@
 The widget shows an error frame's `detail` as it comes (static/widget/widget.js: a notice, or "Not sent: …" under a
 message), and so does the console (static/js/console.js: a toast, or "Not sent: …"), so each socket says it in its
 reader's language (docs/i18n.md): the widget token's language for a customer, the console page's for an agent.
-Details are raised in English where they happen (chat/services.py, chat/consumers.py, chat/access.py): developers
+Details are raised in English where they happen (chat/services/, chat/consumers/, chat/access.py): developers
 read them in logs and tests. The ones a person can meet are listed here, so that makemessages keeps them; a detail
 that names a frame's field (only a broken client meets it) stays English.
 """
@@ -17,7 +17,7 @@ from chat.attachments.errors import DETAILS as ATTACHMENT_DETAILS
 
 CUSTOMER_DETAILS = frozenset(
     {
-        # chat/services.py, on a customer's message
+        # chat/services/ (messages.py, shared.py), on a customer's message
         gettext_noop("body must be a string"),
         gettext_noop("a message needs some text"),
         gettext_noop("this client_msg_id belongs to another message"),
@@ -25,10 +25,10 @@ CUSTOMER_DETAILS = frozenset(
         gettext_noop("this conversation has ended; send without one to start anew"),
         gettext_noop("this conversation has ended"),
         gettext_noop("could not store that; it is safe to retry"),
-        # chat/services.py, the survey answer (chat/views.py)
+        # chat/services/feedback.py, the survey answer (chat/views.py)
         gettext_noop("answer yes, partly or no"),
         gettext_noop("the question comes when the chat has ended"),
-        # chat/consumers.py, the widget's socket
+        # chat/consumers/ (parsing.py, widget.py), the widget's socket
         gettext_noop("send JSON text frames"),
         gettext_noop("the frame is not valid JSON"),
         gettext_noop('a frame is a JSON object with a "type"'),
@@ -48,7 +48,7 @@ CUSTOMER_DETAILS = frozenset(
         gettext_noop("the token's user id (sub) is longer than 128 characters"),
     }
 )
-# What only the agent's socket refuses (chat/services.py); it also meets the shared ones above.
+# What only the agent's socket refuses (chat/services/); it also meets the shared ones above.
 STAFF_DETAILS = frozenset(
     {
         gettext_noop("accept this conversation before replying to the customer"),
@@ -60,9 +60,9 @@ STAFF_DETAILS = frozenset(
         gettext_noop("only the agent holding the chat can hand it off"),
         gettext_noop("this chat is already yours"),
         gettext_noop("only the agent holding the chat can end it"),
-        # chat/services.py: the one-click look-alike warning (chat/views.py) for a host that imitates nothing
+        # chat/services/messages.py: the one-click look-alike warning (chat/views.py) for a host that imitates nothing
         gettext_noop("this link does not imitate one of our domains"),
-        # chat/services.py: an agent's message asking the customer for a wallet or account secret
+        # chat/services/messages.py: an agent's message asking the customer for a wallet or account secret
         gettext_noop(
             "support never asks for a seed phrase, private key, password or 2FA code, so this message was not sent; "
             "write it without asking for one"
@@ -71,7 +71,7 @@ STAFF_DETAILS = frozenset(
 )
 # Uploads and sends with files (chat/attachments/errors.py): both sides meet them.
 LISTED = CUSTOMER_DETAILS | STAFF_DETAILS | ATTACHMENT_DETAILS
-# Both a long message (chat/services.py) and a frame too large (chat/consumers.py) mean: write less.
+# Both a long message (chat/services/messages.py) and a frame too large (chat/consumers/parsing.py) mean: write less.
 TOO_LONG = gettext_noop("a message may hold at most %(n)s characters")
 
 

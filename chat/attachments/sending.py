@@ -1,6 +1,6 @@
 """A `send` frame that carries "attachments": read its fields, call the service, answer with the ack.
 
-Called by the sockets (chat/consumers.py) on a database thread. Refusals are ChatErrors, which the socket turns into
+Called by the sockets (chat/consumers/) on a database thread. Refusals are ChatErrors, which the socket turns into
 error frames echoing the client_msg_id, as for any send."""
 
 import uuid

@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from chat import access as chat_access
-from chat import services as chat_services
 from chat.attachments import files
 from chat.attachments.errors import NO_SUCH, TOO_BIG, TOO_FAST, TOO_MANY_IN_ONE, TOO_MANY_WAITING, AttachmentRefused
 from chat.models import Attachment, Conversation, Message
-from chat.services import ChatError, Posted
+from chat.services import ChatError, Posted, numbering
+from chat.services import messages as chat_messages
 from tickets.models import Customer
 
 MAX_PER_MESSAGE = 10
@@ -173,7 +173,7 @@ def customer_message_post(
         with transaction.atomic():
             claimed = _claim(ids, uploader={"uploaded_by_customer": customer})
             if conversation_id is None:
-                opened = chat_services._open_conversation_locked(
+                opened = chat_messages._open_conversation_locked(
                     customer, locale=locale, first_words=body or claimed[0].name
                 )
                 conversation_id = opened.pk
@@ -246,7 +246,7 @@ def _store(conversation_id: int, claimed: list[Attachment], *, guard: dict, **fi
     """The message (numbered as every message is), then its files; its frames, built after the commit, carry them."""
     try:
         with transaction.atomic():  # a savepoint: a clash on client_msg_id leaves the outer transaction usable
-            stored = chat_services._store(conversation_id, guard=guard, **fields)
+            stored = numbering._store(conversation_id, guard=guard, **fields)
     except IntegrityError as exc:
         raise _NotStored from exc
     if stored is None:
@@ -266,7 +266,7 @@ def _retry(client_msg_id, *, conversation_id, customer: Customer | None = None, 
     if conversation_id is None:
         found = Message.objects.filter(client_msg_id=client_msg_id).values_list("conversation_id", flat=True).first()
         conversation_id = found or 0
-    return chat_services._retry_or_refusal(
+    return chat_messages._retry_or_refusal(
         client_msg_id, customer=customer, agent=agent, conversation_id=conversation_id
     )
 

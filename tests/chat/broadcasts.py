@@ -1,5 +1,5 @@
 """Who hears what (Zulip's capture_send_event_calls, for chat.broadcast): capture every nudge an action sends after
-its commit, and resolve each group to the sockets in it, as the consumers join them (chat/consumers.py):
+its commit, and resolve each group to the sockets in it, as the consumers join them (chat/consumers/):
 
 - the customer's socket: customer_group(customer);
 - every agent socket (supervisors' too): AGENTS and agent_group(its user);

@@ -7,7 +7,7 @@ import re
 from tests.conftest import ROOT
 
 RAISERS = ("ChatError", "FrameError", "send_error")
-# Raised in chat/services.py but only ever answered over HTTP, by the survey answer (documented in docs/chat.md).
+# Raised in chat/services/feedback.py but only answered over HTTP, by the survey answer (documented in docs/chat.md).
 SURVEY_ONLY = {"still_open", "bad_answer"}
 
 

@@ -55,7 +55,7 @@ def sockets(conversation, alice, bob, sofia, *, alice_holds: bool) -> dict[str, 
 def test_accept(act, customer, alice, bob, sofia):
     conversation = _open(customer)
     heard = act(services.conversation_accept, agent=alice, conversation_id=conversation.pk)
-    # Alice joins the chat's group when her socket's accept returns (chat.consumers.on_accept): after these sends.
+    # Alice joins the chat's group when her socket's accept returns (AgentConsumer.on_accept): after these sends.
     assert heard.by(sockets(conversation, alice, bob, sofia, alice_holds=False)) == {
         "customer": ["message:system", "conversation"],
         "alice": ["conversation", "queue"],

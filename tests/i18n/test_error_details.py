@@ -157,9 +157,13 @@ def _attachment_details() -> set[str]:
 def test_every_detail_a_person_can_meet_is_listed_for_translation():
     """A new refusal in chat/ must be listed in chat/errors.py (customers' or staff's, and translated), or be said
     where no socket reads it (NOT_ON_A_SOCKET)."""
-    raised = set().union(
-        *(_constant_details(ROOT / "chat" / name) for name in ("services.py", "consumers.py", "access.py"))
-    )
+    chat = ROOT / "chat"
+    sources = [
+        *sorted((chat / "services").glob("*.py")),
+        *sorted((chat / "consumers").glob("*.py")),
+        chat / "access.py",
+    ]
+    raised = set().union(*(_constant_details(path) for path in sources))
     raised |= _attachment_details()
     assert errors.CUSTOMER_DETAILS.isdisjoint(errors.STAFF_DETAILS)
     shared = errors.ATTACHMENT_DETAILS  # uploads and sends with files: both sides meet them
