@@ -15,9 +15,9 @@ from tickets import services as tickets_services
 ROOT = Path(__file__).resolve().parent.parent
 CI = os.environ.get("CI") == "true"
 MISSING = {part for part in os.environ.get("HELPDESK_MISSING", "").split(",") if part}
+NEEDS = "needs "  # how require() words a skip, read back by pytest_terminal_summary
 CHROMIUM = "/usr/bin/chromium"
 ANVIL = ROOT / "node_modules" / "@foundry-rs" / "anvil-linux-amd64" / "bin" / "anvil"
-_skipped_for: set[str] = set()
 django_settings.PASSWORD_HASHERS = ["tests.support.hashers.OneIterationPBKDF2"]  # why: tests/support/hashers.py
 
 
@@ -44,14 +44,20 @@ def require(*parts: str) -> None:
         return
     if CI:
         pytest.fail(f"CI needs {', '.join(absent)} but it is not available")
-    _skipped_for.update(absent)
-    pytest.skip(f"needs {', '.join(absent)}")
+    pytest.skip(f"{NEEDS}{', '.join(absent)}")
 
 
 def pytest_terminal_summary(terminalreporter):
-    if _skipped_for:
+    # Read from the skip reports, not from a set filled by require(): under pytest-xdist the skips happen in the
+    # worker processes and only their reports reach this one.
+    absent = set()
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        if NEEDS in reason:
+            absent.update(part.strip() for part in reason.split(NEEDS, 1)[1].split(","))
+    if absent:
         terminalreporter.write_line(
-            f"!!!!!!!! SKIPPED tests that need: {', '.join(sorted(_skipped_for))} (they did not run) !!!!!!!!",
+            f"!!!!!!!! SKIPPED tests that need: {', '.join(sorted(absent))} (they did not run) !!!!!!!!",
             red=True,
             bold=True,
         )
