@@ -102,7 +102,7 @@ class RecoveryCase(models.Model):
     """A request to recover funds that reached one of our addresses on the wrong chain."""
 
     # Labels are marked (not translated) here: staff pages show them in English, a customer's card in the
-    # conversation's language (recovery.walkthrough._case_title).
+    # conversation's language (recovery.walkthrough_cards.case_title).
     class Status(models.TextChoices):
         SUBMITTED = "submitted", gettext_noop("Submitted")
         UNDER_REVIEW = "under_review", gettext_noop("Under review")

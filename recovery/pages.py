@@ -13,7 +13,7 @@ from recovery import chains as chain_registry
 from recovery import selectors, services, timeline_words
 from recovery.models import ChainFinding, RecoveryCase
 from recovery.services import TRANSITIONS, RecoveryError
-from recovery.walkthrough import RESULT_TITLES
+from recovery.walkthrough_cards import RESULT_TITLES
 from tickets.timeline_words import sentence
 
 S = RecoveryCase.Status

@@ -70,7 +70,7 @@ def _lookup_retried(event, data, who):
 
 @describes("recovery.lookup_finished")
 def _lookup_finished(event, data, who):
-    from recovery.walkthrough import RESULT_TITLES  # the verdicts' titles, as the customer's card says them
+    from recovery.walkthrough_cards import RESULT_TITLES  # the verdicts' titles, as the customer's card says them
 
     title = RESULT_TITLES.get(data.get("verdict"))
     verdict = _(title) if title else _("no verdict")

@@ -10,7 +10,7 @@ from chat import access
 from chat.models import Conversation
 from chat.widget_api import Refused, WidgetEndpoint
 from recovery import chains as chain_registry
-from recovery import selectors, services, walkthrough
+from recovery import selectors, services, walkthrough, walkthrough_cards
 from recovery.chains import ChainsFileError
 from recovery.models import Lookup, RecoveryCase, Walkthrough
 from recovery.services import RecoveryError
@@ -135,7 +135,7 @@ def _walkthrough_json(found: Walkthrough) -> dict:
         "walkthrough": found.pk,
         "conversation": found.conversation_id,
         "step": found.step,
-        "answer_url": walkthrough.answer_url(found),
+        "answer_url": walkthrough_cards.answer_url(found),
         "lookup": found.lookup_id,
     }
 

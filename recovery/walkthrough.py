@@ -1,11 +1,11 @@
-"""The guided wrong-chain walkthrough in the chat (docs/recovery.md): steps are cards (docs/cards.md) that both
-sides see, posted through chat.services; answers come to recovery's own endpoint and land here.
+"""The guided wrong-chain walkthrough in the chat (docs/recovery.md): which step comes next, and what an answer
+changes. Steps are cards (docs/cards.md, built by recovery.walkthrough_cards) that both sides see, posted through
+chat.services; answers come to recovery's own endpoint and land here.
 
 what happened (coin, network used, network meant) -> what a TXID is and where to find it -> the TXID -> live
 progress per chain -> the result in plain words with explorer links -> next steps (a recovery case, a retry).
 """
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -18,46 +18,13 @@ from chat.cards import in_every_language
 from chat.models import Conversation
 from recovery import chains as chain_registry
 from recovery import selectors, services
-from recovery.demo import demo_txids
+from recovery import walkthrough_cards as cards
 from recovery.models import Lookup, RecoveryCase, Walkthrough
 from recovery.services import RecoveryError
 from recovery.verdicts import Verdict
 from tickets.models import Customer
 
 Step = Walkthrough.Step
-NOT_SURE = "not_sure"
-# Texts are marked here and translated where a card is built (_post builds each card in the conversation's language
-# for the customer and in every other language for staff). Staff pages show these titles in their reader's language.
-RESULT_TITLES = {
-    Verdict.CREDITED_NETWORK: gettext_noop("Found: a normal deposit"),
-    Verdict.WRONG_NETWORK_RECOVERABLE: gettext_noop("Found: sent on another network, and recoverable"),
-    Verdict.WRONG_NETWORK_UNSUPPORTED: gettext_noop("Found: sent on a network we do not support"),
-    Verdict.UNSUPPORTED_TOKEN: gettext_noop("Found: a token we do not list"),
-    Verdict.SENT_TO_CONTRACT: gettext_noop("Found: sent to a contract"),
-    Verdict.NOT_OUR_ADDRESS: gettext_noop("Found: sent to another address"),
-    Verdict.ADDRESS_POISONING: gettext_noop("Found: sent to a look-alike of your address"),
-    Verdict.FAILED_TRANSACTION: gettext_noop("The transaction failed"),
-    Verdict.PENDING: gettext_noop("Not final yet"),
-    Verdict.NOT_FOUND: gettext_noop("Not found on any network"),
-    Verdict.INCOMPLETE: gettext_noop("Some networks did not answer"),
-    Verdict.NON_EVM: gettext_noop("A network we check by hand"),
-    Verdict.INVALID_INPUT: gettext_noop("That is not a transaction ID"),
-}
-DECLINED_NOTE = gettext_noop("The customer declined the fee.")
-CASE_TEXTS = {
-    RecoveryCase.Status.SUBMITTED: gettext_noop("Your recovery request is registered. An agent will review it."),
-    RecoveryCase.Status.UNDER_REVIEW: gettext_noop("An agent is reviewing your recovery request."),
-    RecoveryCase.Status.AWAITING_CUSTOMER: gettext_noop(
-        "We can recover your funds. Please read the fee and timing, then decide."
-    ),
-    RecoveryCase.Status.APPROVED: gettext_noop("You accepted. The recovery will start shortly."),
-    RecoveryCase.Status.REJECTED: gettext_noop("This recovery will not go ahead."),
-    RecoveryCase.Status.PROCESSING: gettext_noop("The recovery is in progress."),
-    RecoveryCase.Status.COMPLETED_CREDITED: gettext_noop("Done: the funds are credited to your account."),
-    RecoveryCase.Status.COMPLETED_REFUNDED: gettext_noop(
-        "Done: the funds were sent back to the address they came from."
-    ),
-}
 
 
 # --- Starting and answering -----------------------------------------------------------------------------------
@@ -82,7 +49,7 @@ def walkthrough_start(*, customer: Customer | None = None, agent: User | None = 
             conversation_id=conversation.pk, customer=conversation.customer, started_by=agent
         )
         services.walkthrough_event(walkthrough, "recovery.walkthrough_started", agent)
-        _post(walkthrough, lambda: (_asset_card(walkthrough), _("What did you send?")))
+        _post(walkthrough, lambda: (cards.asset_card(walkthrough), _("What did you send?")))
     return walkthrough
 
 
@@ -133,29 +100,31 @@ def _expects(walkthrough: Walkthrough, step: str) -> bool:
 
 def _answer_asset(walkthrough: Walkthrough, value: str, agent) -> None:
     walkthrough.asset = value[:32]
-    _answered(walkthrough, Step.ASSET, lambda: _("Sent: %(asset)s") % {"asset": _asset_label(value)})
+    _answered(walkthrough, Step.ASSET, lambda: _("Sent: %(asset)s") % {"asset": cards.asset_label(value)})
     walkthrough.step = Step.USED_CHAIN
-    _post(walkthrough, lambda: (_chain_card(walkthrough, Step.USED_CHAIN), _("Which network did you send on?")))
+    _post(walkthrough, lambda: (cards.chain_card(walkthrough, Step.USED_CHAIN), _("Which network did you send on?")))
 
 
 def _answer_used_chain(walkthrough: Walkthrough, value: str, agent) -> None:
     walkthrough.used_chain = _chain_value(value)
     network = walkthrough.used_chain
-    _answered(walkthrough, Step.USED_CHAIN, lambda: _("Sent on: %(network)s") % {"network": _chain_label(network)})
+    _answered(walkthrough, Step.USED_CHAIN, lambda: _("Sent on: %(network)s") % {"network": cards.chain_label(network)})
     walkthrough.step = Step.MEANT_CHAIN
-    _post(walkthrough, lambda: (_chain_card(walkthrough, Step.MEANT_CHAIN), _("Which network did you mean to use?")))
+    _post(
+        walkthrough, lambda: (cards.chain_card(walkthrough, Step.MEANT_CHAIN), _("Which network did you mean to use?"))
+    )
 
 
 def _answer_meant_chain(walkthrough: Walkthrough, value: str, agent) -> None:
     walkthrough.meant_chain = _chain_value(value)
     network = walkthrough.meant_chain
-    _answered(walkthrough, Step.MEANT_CHAIN, lambda: _("Meant: %(network)s") % {"network": _chain_label(network)})
+    _answered(walkthrough, Step.MEANT_CHAIN, lambda: _("Meant: %(network)s") % {"network": cards.chain_label(network)})
     walkthrough.step = Step.TXID
-    _post(walkthrough, lambda: (_txid_card(walkthrough), _("Paste the transaction ID (TXID)")))
+    _post(walkthrough, lambda: (cards.txid_card(walkthrough), _("Paste the transaction ID (TXID)")))
 
 
 def _answer_txid(walkthrough: Walkthrough, value: str, agent, enqueue: bool = True) -> None:
-    expected = walkthrough.meant_chain if walkthrough.meant_chain != NOT_SURE else ""
+    expected = walkthrough.meant_chain if walkthrough.meant_chain != cards.NOT_SURE else ""
     lookup = services.lookup_start(
         txid=value,
         customer=walkthrough.customer,
@@ -173,7 +142,7 @@ def _answer_txid(walkthrough: Walkthrough, value: str, agent, enqueue: bool = Tr
     walkthrough.step = Step.LOOKING
     _post(
         walkthrough,
-        lambda: (_progress_card(walkthrough, lookup), _("Looking up your transaction on every network")),
+        lambda: (cards.progress_card(walkthrough, lookup), _("Looking up your transaction on every network")),
     )
 
 
@@ -181,7 +150,7 @@ def _answer_retry(walkthrough: Walkthrough, value: str, agent) -> None:
     lookup = services.lookup_retry(lookup_id=walkthrough.lookup_id, actor=agent)
     _answered(walkthrough, "retry", lambda: _("Check again"))
     walkthrough.step = Step.LOOKING
-    _post(walkthrough, lambda: (_progress_card(walkthrough, lookup), _("Looking up your transaction again")))
+    _post(walkthrough, lambda: (cards.progress_card(walkthrough, lookup), _("Looking up your transaction again")))
 
 
 def _answer_case(walkthrough: Walkthrough, value: str, agent) -> None:
@@ -192,7 +161,7 @@ def _answer_case(walkthrough: Walkthrough, value: str, agent) -> None:
     case = services.case_open(lookup=walkthrough.lookup, actor=agent, actor_role=None if agent else "customer")
     _answered(walkthrough, "case", lambda: _("Open a recovery case"))
     walkthrough.step = Step.CASE
-    _post(walkthrough, lambda: (_case_card(walkthrough, case), _("Recovery case #%(case)s") % {"case": case.pk}))
+    _post(walkthrough, lambda: (cards.case_card(walkthrough, case), _("Recovery case #%(case)s") % {"case": case.pk}))
 
 
 def _answer_quote(walkthrough: Walkthrough, value: str, agent) -> None:
@@ -204,7 +173,7 @@ def _answer_quote(walkthrough: Walkthrough, value: str, agent) -> None:
         case_id=case.pk,
         to_status=RecoveryCase.Status.APPROVED if accept else RecoveryCase.Status.REJECTED,
         actor_role="customer",
-        note="" if accept else DECLINED_NOTE,
+        note="" if accept else cards.DECLINED_NOTE,
     )
     _answered(walkthrough, "quote", lambda: _("Accepted the fee") if accept else _("Declined the fee"))
 
@@ -245,7 +214,7 @@ def case_changed(*, case_id: int, **signal) -> None:
         if case.is_closed and walkthrough.step == Step.CASE:
             Walkthrough.objects.filter(pk=walkthrough.pk).update(step=Step.DONE, updated_at=timezone.now())
             walkthrough.step = Step.DONE  # the card below says the walkthrough ended
-        _post(walkthrough, lambda: (_case_card(walkthrough, case), _case_title(case)))
+        _post(walkthrough, lambda: (cards.case_card(walkthrough, case), cards.case_title(case)))
 
 
 def _post_result(walkthrough: Walkthrough, lookup: Lookup) -> None:
@@ -253,171 +222,19 @@ def _post_result(walkthrough: Walkthrough, lookup: Lookup) -> None:
     walkthrough.answered_steps = [step for step in walkthrough.answered_steps if step != "retry"]
     registry = chain_registry.registry()
     # The step after this result, known before the card is built: it says whether the walkthrough still runs.
-    walkthrough.step = Step.RESULT if _result_step(lookup)[0] else Step.DONE
+    walkthrough.step = Step.RESULT if cards.result_step(lookup)[0] else Step.DONE
     if lookup.verdict == Verdict.INVALID_INPUT:
         walkthrough.step = Step.TXID  # ask again
 
     def result():
         explanation, next_steps = selectors.lookup_words(lookup, registry)
-        card = _result_card(walkthrough, lookup, explanation, next_steps)
-        return card, f"{_(RESULT_TITLES[lookup.verdict])}. {explanation}"
+        card = cards.result_card(walkthrough, lookup, explanation, next_steps)
+        return card, f"{_(cards.RESULT_TITLES[lookup.verdict])}. {explanation}"
 
     _post(walkthrough, result)
     if lookup.verdict == Verdict.INVALID_INPUT:
         walkthrough.answered_steps = [s for s in walkthrough.answered_steps if s != Step.TXID]
-        _post(walkthrough, lambda: (_txid_card(walkthrough), _("Paste the transaction ID (TXID)")))
-
-
-# --- Cards ----------------------------------------------------------------------------------------------------
-
-
-def _card(walkthrough: Walkthrough, title: str, blocks: list, step: str = "", **extra) -> dict:
-    payload = {"type": f"recovery.{step or 'note'}", "title": title, "blocks": blocks, "walkthrough": walkthrough.pk}
-    if step:
-        payload["action"] = {"url": answer_url(walkthrough), "step": step, "audience": "both"}
-    payload["answered_steps"] = list(walkthrough.answered_steps)
-    # Whether the walkthrough still runs once this card is posted: the widget offers a new one only when it ended.
-    payload["walkthrough_open"] = walkthrough.step != Step.DONE
-    payload.update(extra)
-    return payload
-
-
-def answer_url(walkthrough: Walkthrough) -> str:
-    return f"/recovery/walkthrough/{walkthrough.pk}/answer/"
-
-
-def _asset_card(walkthrough: Walkthrough) -> dict:
-    registry = chain_registry.registry()
-    symbols = []
-    for chain in registry.chains:
-        for symbol in [token.symbol for token in chain.tokens] + [chain.native_symbol]:
-            if symbol not in symbols:
-                symbols.append(symbol)
-    choices = [{"value": s, "label": s} for s in symbols] + [{"value": "other", "label": _("Something else")}]
-    blocks = [
-        {
-            "text": _(
-                "Sending to the wrong network happens often, and it can often be fixed. Three quick questions, "
-                "then we look your transfer up on every network we support, live, here in the chat."
-            )
-        },
-        {"text": _("What did you send?")},
-        {"choices": choices},
-    ]
-    return _card(walkthrough, _("Let's find your transfer"), blocks, Step.ASSET)
-
-
-def _chain_card(walkthrough: Walkthrough, step: str) -> dict:
-    choices = [{"value": c.key, "label": c.name} for c in chain_registry.registry().chains]
-    choices.append({"value": NOT_SURE, "label": _("I'm not sure")})
-    if step == Step.USED_CHAIN:
-        title = _("Which network did you send on?")
-        text = _(
-            "In your wallet or on the exchange you sent from, the transfer shows a network (for example BNB Smart "
-            "Chain, BEP20, Ethereum or ERC20)."
-        )
-    else:
-        title = _("Which network did you mean to use?")
-        text = _("This is the network shown next to your deposit address on our deposit page.")
-    return _card(walkthrough, title, [{"text": text}, {"choices": choices}], step)
-
-
-def _txid_card(walkthrough: Walkthrough) -> dict:
-    blocks = [
-        {
-            "text": _(
-                "A TXID (transaction ID, also called transaction hash) is the receipt number of a transfer on "
-                "the blockchain. It usually starts with 0x followed by 64 letters and digits."
-            )
-        },
-        {
-            "text": _(
-                "From a wallet (MetaMask, Trust Wallet, …): open Activity or History, tap the transfer, and copy "
-                "'Transaction hash' — or tap 'View on block explorer' and copy that page's link."
-            )
-        },
-        {"text": _("From another exchange: open Withdrawal history, find this withdrawal, and copy its 'TxID'.")},
-    ]
-    if settings.DEMO and (txid := demo_txids(settings.CHAINS_FILE).get("wrong_network")):
-        blocks.append({"text": _("Demo: the wrong-network transfer's TXID is %(txid)s") % {"txid": txid}})
-    label = _("Paste the TXID or explorer link")
-    blocks.append({"input": {"name": "txid", "label": label, "placeholder": "0x…"}})
-    return _card(walkthrough, _("Where to find the transaction ID"), blocks, Step.TXID)
-
-
-def _progress_card(walkthrough: Walkthrough, lookup: Lookup) -> dict:
-    blocks = selectors.progress_blocks(lookup, chain_registry.registry())
-    return _card(
-        walkthrough,
-        _("Looking on every network"),
-        blocks,
-        ref=f"lookup-{lookup.pk}",
-        refresh_url=f"/recovery/lookups/{lookup.pk}/blocks/",
-    )
-
-
-def _result_card(walkthrough: Walkthrough, lookup: Lookup, explanation: str, next_steps: str) -> dict:
-    registry = chain_registry.registry()
-    # The final state of every network, kept in the stored card too (the live progress card was ephemeral).
-    blocks: list[dict] = selectors.progress_blocks(lookup, registry)[:1] if lookup.tx_hash else []
-    blocks.append({"text": explanation})
-    found = selectors.lookup_found(lookup)
-    chain = registry.get(found.chain) if found else None
-    if found is not None:
-        amount = " ".join(part for part in (found.amount, found.asset_symbol) if part) or "—"
-        rows = [
-            [_("Network"), chain.name if chain else found.chain],
-            [_("Amount"), amount],
-            [_("Confirmations"), str(found.confirmations or 0)],
-        ]
-        blocks.append({"table": {"columns": ["", ""], "rows": rows}})
-        if found.to_address:  # whole, to copy: a shortened address cannot be checked or pasted (docs/cards.md)
-            blocks.append({"copy": {"label": _("Sent to"), "value": found.to_address}})
-    if found is not None and chain is not None:
-        label = _("See the transaction on the explorer")
-        blocks.append({"link": {"href": chain.tx_url(lookup.tx_hash), "label": label}})
-        if found.to_address:
-            label = _("See the receiving address on the explorer")
-            blocks.append({"link": {"href": chain.address_url(found.to_address), "label": label}})
-    blocks.append({"text": _("Next: %(steps)s") % {"steps": next_steps}})
-    step, choices = _result_step(lookup)
-    if choices:
-        blocks.append({"choices": choices})
-    title = _(RESULT_TITLES[lookup.verdict])
-    return _card(walkthrough, title, blocks, step, verdict=lookup.verdict, lookup=lookup.pk)
-
-
-def _result_step(lookup: Lookup) -> tuple[str, list[dict]]:
-    """The question the result card asks, if any, with its choices (in the active language)."""
-    if lookup.verdict in Verdict.RECOVERABLE:
-        return "case", [{"value": "open", "label": _("Open a recovery case")}, {"value": "no", "label": _("Not now")}]
-    if lookup.verdict in (Verdict.INCOMPLETE, Verdict.PENDING):
-        return "retry", [{"value": "again", "label": _("Check again")}]
-    return "", []
-
-
-def _case_card(walkthrough: Walkthrough, case: RecoveryCase) -> dict:
-    blocks: list[dict] = [{"text": _(CASE_TEXTS[case.status])}]
-    if case.fee_quote or case.timeline_text:
-        # The fee and the time are the agent's own words, shown as typed.
-        rows = [[_("Fee"), case.fee_quote or "—"], [_("How long"), case.timeline_text or "—"]]
-        blocks.append({"table": {"columns": ["", ""], "rows": rows}})
-    if case.note and case.status == RecoveryCase.Status.REJECTED:
-        # An agent's note stays as typed; our own (DECLINED_NOTE) is a msgid, so gettext words it.
-        blocks.append({"text": _("Reason: %(note)s") % {"note": _(case.note)}})
-    step = ""
-    if case.status == RecoveryCase.Status.AWAITING_CUSTOMER:
-        step = "quote"
-        accept = [{"value": "accept", "label": _("Accept and recover")}, {"value": "decline", "label": _("Decline")}]
-        blocks.append({"choices": accept})
-    card = _card(walkthrough, _case_title(case), blocks, step, case=case.pk)
-    if step:
-        card["action"]["audience"] = "customer"
-    return card
-
-
-def _case_title(case: RecoveryCase) -> str:
-    return _("Recovery case #%(case)s: %(status)s") % {"case": case.pk, "status": _(case.get_status_display())}
+        _post(walkthrough, lambda: (cards.txid_card(walkthrough), _("Paste the transaction ID (TXID)")))
 
 
 # --- Small helpers --------------------------------------------------------------------------------------------
@@ -439,14 +256,7 @@ def _answered(walkthrough: Walkthrough, step: str, words, copy: str = "") -> Non
     `words()` says the answer in the active language; a `copy` answer (a TXID) is echoed whole, to copy."""
     if step not in walkthrough.answered_steps:
         walkthrough.answered_steps = [*walkthrough.answered_steps, step]
-
-    def echo():
-        block = {"copy": {"label": words(), "value": copy}} if copy else {"text": words()}
-        card = _card(walkthrough, "", [block], type="recovery.answer")
-        card["action"] = {"step": step}
-        return card, f"{words()}: {copy}" if copy else words()
-
-    _post(walkthrough, echo)
+    _post(walkthrough, lambda: cards.answer_card(walkthrough, step, words(), copy))
 
 
 def _open_case(walkthrough: Walkthrough) -> RecoveryCase | None:
@@ -456,13 +266,4 @@ def _open_case(walkthrough: Walkthrough) -> RecoveryCase | None:
 
 
 def _chain_value(value: str) -> str:
-    return value if value == NOT_SURE or chain_registry.registry().get(value) else NOT_SURE
-
-
-def _chain_label(key: str) -> str:
-    chain = chain_registry.registry().get(key)
-    return chain.name if chain else _("not sure")
-
-
-def _asset_label(value: str) -> str:
-    return _("something else") if value == "other" else value
+    return value if value == cards.NOT_SURE or chain_registry.registry().get(value) else cards.NOT_SURE

@@ -226,7 +226,7 @@ export class ChatSocket {
   }
 
   // A message to deliver exactly once. Returns the outbox item (its client_msg_id keys the pending bubble; a message
-  // with files brings the id it was given when its first file was stored, static/js/attachments.js).
+  // with files brings the id it was given when its first file was stored, static/js/file-outbox.js).
   send(frame) {
     const client_msg_id = frame.client_msg_id || newClientId();
     const item = { frame: { ...frame, type: "send", client_msg_id }, created_at: new Date().toISOString() };

@@ -1,15 +1,17 @@
 // The widget's attachments: the attach button, paste and drop, the tray of chosen files, pending messages with
-// their progress bars, and the files shown in messages. The parts themselves are in ../js/attachments.js, which is
-// loaded once the widget is online (or as soon as a file is chosen or shown): on a 2G link the chat opens without
-// waiting for it (docs/i18n.md, "Slow links").
+// their progress bars, and the files shown in messages. The parts themselves are in ../js/attachments.js and
+// ../js/file-outbox.js, which are loaded (side by side) once the widget is online (or as soon as a file is chosen or
+// shown): on a 2G link the chat opens without waiting for them (docs/i18n.md, "Slow links").
 import { wireChoosing } from "../js/choosing.js";
 import { t as _ } from "../js/i18n.js";
 
 const $ = (id) => document.getElementById(id);
-let parts = null; // ../js/attachments.js, once loaded
+let parts = null; // ../js/attachments.js and ../js/file-outbox.js, once loaded
 
 function load() {
-  load.promise ||= import("../js/attachments.js").then((module) => (parts = module));
+  load.promise ||= Promise.all([import("../js/attachments.js"), import("../js/file-outbox.js")]).then(
+    ([shown, sending]) => (parts = { ...shown, ...sending }),
+  );
   return load.promise;
 }
 

@@ -1,44 +1,31 @@
-// The customer's chat, inside the widget's iframe. Everything from the server is rendered with textContent.
-import { applyCardUpdate, foldAnswer, settleSteps, renderCard } from "../js/cards.js";
-import { applyDirection, gettext_noop, isRtl, pickLanguage, t as _, translatePage, useLanguage } from "../js/i18n.js";
-import { readMarkers } from "../js/markers.js";
+// The customer's chat, inside the widget's iframe: the exchange's page (the token in, a few notices out), the
+// socket and its frames, the composer, and the start. What the customer sees is drawn by ./view.js.
+import { applyCardUpdate } from "../js/cards.js";
+import { t as _ } from "../js/i18n.js";
 import { ChatSocket, State, localStore, socketUrl } from "../js/socket.js";
 import { widgetFiles } from "./files.js";
+import {
+  $,
+  bubble,
+  chat,
+  list,
+  notice,
+  pendingList,
+  renderMessage,
+  renderPending,
+  root,
+  scrollDown,
+  showQuick,
+  showState,
+  showWaiting,
+  speak,
+  startRecovery,
+  updateSeen,
+} from "./view.js";
 
-const $ = (id) => document.getElementById(id);
-const root = $("widget");
-const list = $("w-messages");
-const pendingList = $("w-pending");
 const input = $("w-input");
-const stateLine = $("w-state");
 const endButton = $("w-end");
-
-// English msgids, translated when shown (the customer's language comes with the token).
-const STATE_TEXT = {
-  connecting: gettext_noop("Connecting…"),
-  online: gettext_noop("Connected"),
-  offline: gettext_noop("Offline"),
-  reconnecting: gettext_noop("Reconnecting…"),
-};
-
 const parentOrigin = new URLSearchParams(location.search).get("origin") || location.origin;
-const chat = {
-  token: null,
-  conversation: null,
-  socket: null,
-  open: false,
-  unread: 0,
-  agentRead: new Map(), // conversation -> the last seq an agent has read (numbering restarts per conversation)
-  firstWelcome: true,
-  baselineSeq: 0,
-  tokenWaiters: [],
-  ended: new Set(), // conversations we know have ended: never made current again by a late frame
-  walkthroughs: new Map(), // conversation -> whether a wrong-network walkthrough runs in it (payload.walkthrough_open)
-  starting: false, // the wrong-network chip was pressed and the walkthrough is on its way
-  waiting: null, // the last `waiting` frame of the current chat, while it waits for an agent
-};
-
-
 
 // --- the parent page: token in, a few notices out --------------------------------------------------
 
@@ -86,206 +73,7 @@ function tokenSubject(token) {
   return sub === undefined || sub === null ? "anonymous" : String(sub);
 }
 
-// --- rendering ---------------------------------------------------------------------------------------
-
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  return node;
-}
-
-function clock(iso) {
-  const date = iso ? new Date(iso) : new Date();
-  return date.toLocaleTimeString(document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" });
-}
-
-function scrollDown() {
-  const box = $("w-scroll");
-  box.scrollTop = box.scrollHeight;
-}
-
-function bubble(role, body, createdAt) {
-  const li = el("li", `msg msg-${role}`);
-  const text = el("div", "msg-body", body);
-  text.dir = "auto"; // each message in its own direction: a TXID inside an Arabic chat reads left to right
-  li.appendChild(text);
-  const meta = el("span", "msg-meta");
-  meta.appendChild(el("time", null, clock(createdAt)));
-  meta.appendChild(el("span", "msg-status"));
-  li.appendChild(meta);
-  return li;
-}
-
-// Returns false when the message needs no bubble of its own (an answer shown on the card it answers).
-function renderMessage(frame) {
-  $("w-empty").hidden = true;
-  if (frame.kind === "card" && foldAnswer(list, frame.payload)) {
-    scrollDown();
-    return false;
-  }
-  const last = list.lastElementChild;
-  if (last && last.dataset.conversation && last.dataset.conversation !== String(frame.conversation)) {
-    list.appendChild(el("li", "msg-divider", _("New chat")));
-  }
-  const role = frame.author?.role || "system";
-  const li = frame.kind === "card" ? cardBubble(frame) : bubble(role, readMarkers(frame), frame.created_at);
-  li.dataset.seq = frame.seq;
-  li.dataset.conversation = frame.conversation;
-  if (role === "agent" && frame.author?.name) li.prepend(el("span", "msg-author", frame.author.name));
-  files.decorate(li, frame);
-  list.appendChild(li);
-  if (frame.payload) settleSteps(list, li.querySelector(".card-message"), frame.payload);
-  if (frame.client_msg_id) pendingList.querySelector(`[data-client-id="${CSS.escape(frame.client_msg_id)}"]`)?.remove();
-  updateSeen();
-  scrollDown();
-  return true;
-}
-
-function cardBubble(frame) {
-  const li = bubble("card", "", frame.created_at);
-  li.querySelector(".msg-body").remove();
-  const payload = frame.payload && typeof frame.payload === "object" ? frame.payload : { blocks: [{ text: frame.body }] };
-  const card = renderCard(payload, { viewer: "customer", answered: () => false, post: postAnswer, get: getWithToken });
-  li.prepend(card);
-  return li;
-}
-
-function postAnswer(url, body) {
-  return fetch(new URL(url, location.origin), {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${chat.token}` },
-    body: JSON.stringify(body),
-  });
-}
-
-function getWithToken(url) {
-  return fetch(new URL(url, location.origin), { headers: { Authorization: `Bearer ${chat.token}` } });
-}
-
-// "I sent to the wrong network": the guided walkthrough starts in this chat (or opens one). The chip is hidden
-// while a walkthrough runs in the current chat and offered again once it ended (or in a new chat).
-async function startRecovery(button) {
-  chat.starting = true;
-  showQuick();
-  try {
-    const response = await postAnswer("/recovery/walkthrough/start/", {});
-    if (!response.ok) throw new Error(String(response.status));
-    const started = await response.json();
-    if (started.step !== "done") chat.walkthroughs.set(started.conversation, true);
-  } catch {
-    notice(_("We could not start that just now. Please try again, or write to us."));
-  } finally {
-    chat.starting = false;
-    showQuick();
-  }
-}
-
-function showQuick() {
-  const running = Boolean(chat.conversation) && chat.walkthroughs.get(chat.conversation) === true;
-  $("w-quick").hidden = chat.starting || running;
-}
-
-function renderPending(item) {
-  const li = bubble("customer", item.frame.body, item.created_at);
-  li.classList.add("msg-pending");
-  li.dataset.clientId = item.frame.client_msg_id;
-  li.querySelector(".msg-status").textContent = _("Waiting to send");
-  li.querySelector(".msg-status").title = _("Not sent yet: it will go as soon as you're connected");
-  files.note(li, item.frame);
-  pendingList.appendChild(li);
-  $("w-empty").hidden = true;
-  scrollDown();
-}
-
-function updateSeen() {
-  for (const node of list.querySelectorAll(".msg-seen")) {
-    node.classList.remove("msg-seen");
-    node.querySelector(".msg-status").textContent = "";
-  }
-  const mine = [...list.querySelectorAll(`.msg-customer[data-conversation="${chat.conversation}"]`)];
-  const readTo = chat.agentRead.get(chat.conversation) || 0;
-  const seen = mine.filter((li) => Number(li.dataset.seq) <= readTo).pop();
-  if (seen) {
-    seen.classList.add("msg-seen");
-    seen.querySelector(".msg-status").textContent = _("Seen");
-  }
-}
-
-// The customer's place in line and the agents online (the `waiting` frame): someone knows they are here, and
-// they may leave: the chat waits for them and nothing closes it. Null hides it (an agent accepted, or it ended).
-function showWaiting(frame) {
-  chat.waiting = frame || null;
-  $("w-waiting").hidden = !frame;
-  if (!frame) return;
-  const number = (n) => new Intl.NumberFormat(document.documentElement.lang || undefined).format(n);
-  $("w-waiting-place").textContent =
-    frame.position <= 1
-      ? _("You're next in line.")
-      : _("You are number {position} in line.", { position: number(frame.position) });
-  $("w-waiting-agents").textContent =
-    frame.agents_online > 0
-      ? _("Agents online now: {count}", { count: number(frame.agents_online) })
-      : _("No agent is online right now. The first to arrive will answer you.");
-  $("w-waiting-leave").textContent = _(
-    "You can leave this page: your chat waits for you and nothing closes it. Come back any time to read the answer.",
-  );
-  scrollDown();
-}
-
-function notice(text) {
-  const box = $("w-notice");
-  box.textContent = text;
-  box.hidden = !text;
-  clearTimeout(notice.timer);
-  if (text) notice.timer = setTimeout(() => (box.hidden = true), 8000);
-}
-
-const BANNER_TEXT = {
-  offline: gettext_noop("You're offline. What you write is kept here and sent when you're back."),
-  reconnecting: gettext_noop("Trying to reconnect. What you write is kept and will be sent."),
-};
-
-function showState(state) {
-  $("w-banner").textContent = BANNER_TEXT[state] ? _(BANNER_TEXT[state]) : "";
-  $("w-banner").hidden = !BANNER_TEXT[state];
-  stateLine.dataset.state = state;
-  stateLine.textContent = STATE_TEXT[state] ? _(STATE_TEXT[state]) : state;
-  root.dataset.connection = state;
-}
-
-// The customer's language (from the exchange's token): translate the page and set its direction. Direction follows
-// the locale even when no catalogue is available, so right-to-left text never reads backwards.
-// Without a locale in the token: the browser's language (the server rendered this frame in it), then English.
-// Direction is set before the words download, so the layout does not flip after they arrive.
-const pageLanguage = document.documentElement.lang;
-
-async function speak(locale) {
-  const tag = String(locale || "").toLowerCase().replace(/_/g, "-");
-  const lang = pickLanguage(tag, pageLanguage, navigator.languages);
-  applyDirection(isRtl(tag) ? tag : lang); // a right-to-left locale we have no words for still reads right to left
-  if ((await useLanguage(lang)) !== lang) return; // the words did not download: keep what the server rendered
-  translatePage(document);
-  if (chat.socket) showState(chat.socket.state);
-  showWaiting(chat.waiting); // its words, in the language that just arrived
-}
-
-// The words of this page's data-i18n attributes, marked so that makemessages -d djangojs keeps them.
-const PAGE_WORDS = [
-  gettext_noop("Support"),
-  gettext_noop("End chat"),
-  gettext_noop("Close the chat window"),
-  gettext_noop("Ask us anything. A person from our support team will answer here."),
-  gettext_noop("Messages"),
-  gettext_noop("Not sent yet"),
-  gettext_noop("Support is typing…"),
-  gettext_noop("I sent crypto to the wrong network"),
-  gettext_noop("Your message"),
-  gettext_noop("Write a message…"),
-  gettext_noop("Send"),
-  gettext_noop("Attach a file"),
-  gettext_noop("Files to send"),
-];
+// --- the current chat --------------------------------------------------------------------------------
 
 function setConversation(id) {
   if (id && chat.ended.has(id)) id = null;
@@ -320,7 +108,7 @@ const handlers = {
       chat.walkthroughs.set(frame.conversation, frame.payload.walkthrough_open);
     }
     if (!chat.conversation) setConversation(frame.conversation);
-    const shown = renderMessage(frame);
+    const shown = renderMessage(frame, files);
     showQuick();
     if (frame.payload?.type === "ended" && frame.conversation === chat.conversation) setConversation(null);
     if (frame.author?.role !== "customer") {
@@ -404,7 +192,7 @@ function send() {
   }
   if (!body) return;
   const item = chat.socket.send({ body, kind: "text" }); // customers may omit the conversation
-  renderPending(item);
+  renderPending(item, files);
   input.value = "";
   typing(false);
 }
@@ -500,7 +288,7 @@ async function start() {
       await askForToken();
     },
   });
-  for (const item of chat.socket.pending()) renderPending(item);
+  for (const item of chat.socket.pending()) renderPending(item, files);
   files.start(chat.socket, `widget.${tokenSubject(token)}`);
   chat.socket.start();
 }

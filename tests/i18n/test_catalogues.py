@@ -18,6 +18,7 @@ CUSTOMER_AND_CONSOLE = (
     "chat/screening.py",  # the warning a customer reads when a secret was removed, the look-alike warning
     # the wrong-network walkthrough, its verdicts and its refusals (docs/i18n.md)
     "recovery/walkthrough.py",
+    "recovery/walkthrough_cards.py",
     "recovery/verdicts.py",
     "recovery/txid.py",
     "recovery/selectors.py",

@@ -1,7 +1,8 @@
 // Attachments in the console: each chat's attach button, paste and drop, its tray of chosen files, replies and
 // internal notes with files (uploaded, then sent; they wait in the outbox while offline), and files in messages,
-// pictures opening in the viewer. The parts themselves are in ../attachments.js.
-import { FileOutbox, Tray, pendingFiles, showProgress } from "../attachments.js";
+// pictures opening in the viewer. The parts themselves are in ../attachments.js and ../file-outbox.js.
+import { Tray, pendingFiles, showProgress } from "../attachments.js";
+import { FileOutbox } from "../file-outbox.js";
 import { wireChoosing } from "../choosing.js";
 import { t as _ } from "../i18n.js";
 import { csrfToken, me, panes, root, toast } from "./kit.js";
