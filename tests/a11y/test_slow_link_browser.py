@@ -30,6 +30,7 @@ def console_ready(browser, base):
     return context, console
 
 
+@pytest.mark.serial
 def test_widget_opens_and_a_first_message_makes_the_round_trip_within_5_s_on_2g(browser, asgi_server, alice):
     require("postgres", "redis")
     agent, console = console_ready(browser, asgi_server)

@@ -99,6 +99,7 @@ def watch_clicks(page, button) -> None:
     )
 
 
+@pytest.mark.serial
 def test_accept_takes_on_the_first_click_while_twenty_customers_a_second_arrive(agent_page, asgi_server, settings):
     settings.CHAT_AUTO_OFFER = False  # every arrival is a queue change already; offers would double the work
     waiting_conversations(3, prefix="early", name="Early bird")  # older: above Nadia, and they stay
