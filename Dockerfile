@@ -18,6 +18,9 @@ RUN useradd --create-home --uid 10001 helpdesk
 COPY . .
 COPY --from=build /app/locale /app/locale
 COPY --from=build /app/staticfiles /app/staticfiles
+# Our modules' bytecode in the image (pip compiled the dependencies'): PYTHONDONTWRITEBYTECODE would otherwise have
+# every process start compile them again.
+RUN python -m compileall -q accounts chat common helpdesk pnl recovery supervisor tickets manage.py
 # Attachments on the filesystem (HELPDESK_MEDIA_ROOT) when no bucket is configured: a volume the app may write.
 RUN mkdir -p /app/media && chown helpdesk /app/media
 USER helpdesk
