@@ -1,4 +1,3 @@
-import json
 import time
 import uuid
 
@@ -7,16 +6,16 @@ from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_POST
 from rest_framework.response import Response
 
 from accounts.access import staff_required
 from chat import errors, selectors, services
 from chat.console_modules import console_modules
-from chat.widget_api import Refused, WidgetEndpoint, WidgetTokenAuthentication
+from chat.widget_api import Refused, StaffSessionAuthentication, WidgetEndpoint, WidgetTokenAuthentication
 
 DEMO_TOKEN_TTL = 60 * 60
 
@@ -79,28 +78,40 @@ def demo_token(request):
     return JsonResponse({"token": jwt.encode(claims, settings.WIDGET_SECRET, algorithm="HS256")})
 
 
-@staff_required
-@require_POST
-def lookalike_warning(request, conversation_id: int):
+class LookalikeWarning(WidgetEndpoint):
     """The console's one-click warning about a look-alike link: sent as the agent's reply, in the customer's language
-    (chat.services.lookalike_warning_post). The message reaches the console over its socket like any other."""
-    try:
-        data = json.loads(request.body or b"{}")
+    (chat.services.lookalike_warning_post). The message reaches the console over its socket like any other. Staff
+    only: their session and its CSRF token."""
+
+    authentication_classes = [StaffSessionAuthentication]
+    unauthenticated = gettext_noop("sign in to the console")
+
+    def post(self, request, conversation_id: int):
+        data = self.json_object()
         host, msg_id = data.get("host"), data.get("client_msg_id")
-        client_msg_id = uuid.UUID(msg_id) if msg_id else None
-    except (ValueError, AttributeError, TypeError):
-        return JsonResponse({"error": "bad_request", "detail": 'send JSON {"host": "..."}'}, status=400)
-    language = translation.get_language()
-    try:
+        try:
+            client_msg_id = uuid.UUID(msg_id) if msg_id else None
+        except (ValueError, AttributeError, TypeError) as exc:
+            raise Refused(400, "bad_request", self.bad_json) from exc
+        if not isinstance(host, str):
+            raise Refused(400, "bad_request", self.bad_json)
         posted = services.lookalike_warning_post(
             agent=request.user, conversation_id=conversation_id, host=host, client_msg_id=client_msg_id
         )
-    except services.ChatError as exc:
-        status = 404 if exc.code == "not_found" else 409
-        return JsonResponse(
-            {"error": exc.code, "detail": errors.error_detail(exc.code, exc.detail, language)}, status=status
-        )
-    return JsonResponse({"conversation": conversation_id, "seq": posted.message.staff_seq}, status=201)
+        return Response({"conversation": conversation_id, "seq": posted.message.staff_seq}, status=201)
+
+    def refusal(self, exc: Exception) -> Refused | None:
+        if isinstance(exc, services.ChatError):
+            return Refused(404 if exc.code == "not_found" else 409, exc.code, exc.detail)
+        return None
+
+    def say(self, code: str, detail: str) -> str:
+        if code in ("unauthorized", "csrf", "bad_request"):
+            return super().say(code, detail)
+        return errors.error_detail(code, detail, translation.get_language())
+
+
+lookalike_warning = LookalikeWarning.as_view()
 
 
 class SurveyAnswer(WidgetEndpoint):
