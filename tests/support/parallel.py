@@ -1,15 +1,35 @@
 """Loaded with `-p tests.support.parallel` (scripts/run-tests) before pytest-django reads the settings.
 
-Under pytest-xdist each worker process is its own deployment on the shared Redis: HELPDESK_INSTANCE gets the
-worker's id, so its channel groups, Celery queue and cache are apart from the other worker's (the isolation
-README, "Several deployments on one Redis", promises; tests/helpdesk/test_isolation.py proves it). pytest-django
-already gives each worker its own test database (test_<name>_gw0, …). The Celery workers and servers the tests
-start inherit this environment, so they serve their own pytest process only.
+Each run, and under pytest-xdist each of its worker processes, is its own deployment on the shared Redis:
+HELPDESK_INSTANCE names the run and the worker, so channel groups, the Celery queue and cache keys are apart from the
+other worker's (the isolation the README's "Several deployments on one Redis" promises; tests/helpdesk/
+test_isolation.py proves it) and from every earlier run's. The test database is new for every run (pytest-django
+gives each worker its own, test_<name>_gw0, …) and its ids start again at 1, so a cache key left by an earlier run
+(a customer's presence, a pending reply notice) or a task it queued for no worker would otherwise meet this run's
+rows of the same id. The Celery workers and servers the tests start inherit this environment. At the end the run
+removes what it left in Redis.
 """
 
 import os
+import uuid
 
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-if _worker:
-    _base = os.environ.get("HELPDESK_INSTANCE", "") or "test"
-    os.environ["HELPDESK_INSTANCE"] = f"{_base}-{_worker}"
+_run = (os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex)[:8]
+_base = os.environ.get("HELPDESK_INSTANCE", "") or "test"
+os.environ["HELPDESK_INSTANCE"] = "-".join(part for part in (_base, _run, _worker) if part)[:40].rstrip("-")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from django.conf import settings
+
+    if not getattr(settings, "REDIS_URL", ""):
+        return
+    import redis
+
+    store = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        names = list(store.scan_iter(match=f"{settings.REDIS_NAMESPACE}[.:]*", count=1000))
+        for start in range(0, len(names), 500):
+            store.delete(*names[start : start + 500])
+    finally:
+        store.close()
