@@ -1,0 +1,36 @@
+"""Counting customers' sockets (chat.customer_presence) costs the process one Redis client, not one per socket:
+Django's `cache` is per async context, and each socket's task is its own (the idle-sockets benchmark measured
+12 KiB and a Redis connection per idle widget socket before)."""
+
+import os
+
+import pytest
+import redis
+from channels.db import database_sync_to_async as sync_to_async
+
+from chat import customer_presence
+from tests.chat.helpers import widget_socket
+from tests.conftest import require
+from tickets.models import Customer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SOCKETS = 30
+
+
+def redis_connections() -> int:
+    return len(redis.Redis.from_url(os.environ["REDIS_URL"]).client_list())
+
+
+async def test_thirty_widget_sockets_share_one_redis_client_for_their_presence():
+    require("redis", "postgres")
+    first, _ = await widget_socket(sub="presence-0")  # warm: the channel layer's and the cache's own connections
+    before = redis_connections()
+    sockets = [first] + [(await widget_socket(sub=f"presence-{n}"))[0] for n in range(1, SOCKETS)]
+    try:
+        opened = redis_connections() - before
+        assert opened < SOCKETS // 3, f"{opened} Redis connections for {SOCKETS - 1} more sockets"
+        last = await sync_to_async(Customer.objects.get)(external_id=f"presence-{SOCKETS - 1}")
+        assert await sync_to_async(customer_presence.is_connected)(last.pk)  # and they are counted
+    finally:
+        for socket in sockets:
+            await socket.close()
