@@ -27,6 +27,11 @@ def start_worker() -> Process:
     return Process(args, env, "worker-kill").start()
 
 
+# Alone, after the parallel part: on two fresh-clone runs of the parallel suite the redelivery never came within
+# 240 s (the second worker restored nothing), while it passed alone and in parallel runs of the main checkout. The
+# cause is not understood yet (kombu restores unacknowledged messages under a Redis lock shared by the deployment's
+# workers); until it is, this runs where it is known to hold.
+@pytest.mark.serial
 @pytest.mark.django_db(transaction=True)
 def test_a_task_killed_with_its_worker_is_redelivered_and_completes_exactly_once():
     require("redis", "postgres")
