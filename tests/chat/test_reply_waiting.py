@@ -22,7 +22,11 @@ from tickets import services as tickets_services
 from tickets import webhooks
 from tickets.models import Ticket, TimelineEvent, WebhookEndpoint
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Alone, after the parallel part (scripts/run-tests): on fresh-clone runs of the parallel suite these tests, a real
+# Celery worker delivering to two endpoints on countdowns, failed three times in three different ways (a notice sent
+# while the customer was connected, one of two deliveries missing after 20 s), while they pass alone and passed in
+# parallel runs of the main checkout. The cause is not understood yet.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.serial]
 
 WAIT = 2  # HELPDESK_REPLY_WAITING_SECONDS, in the test process and the worker alike
 
