@@ -2,13 +2,13 @@
 under the agent's cursor stays the same button while other customers arrive; and with hundreds waiting it shows a
 page at a time, in frames that stay small, and still accepts the one customer the agent looks for."""
 
-import itertools
+import subprocess
+import sys
 import threading
 import time
 import uuid
 
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
 from chat import services
@@ -16,6 +16,7 @@ from chat.models import Conversation
 from tests.chat import pages
 from tests.chat.helpers import waiting_conversations
 from tests.conftest import ROOT, login, screenshot
+from tests.support.servers import child_env_for_test_db
 from tickets import services as tickets_services
 
 pytestmark = pytest.mark.browser
@@ -26,62 +27,40 @@ DASH = "\N{EN DASH}"  # the console writes a range as "1<en dash>40 of 339"
 
 
 class Arrivals:
-    """New customers writing their first message through the real services, `per_second` of them on a fixed
-    schedule, from `workers` threads (each one changes the queue, and every console is sent a fresh queue frame)."""
+    """`per_second` new customers a second writing their first message through the real services, from a process of
+    their own (tests/support/arrivals.py): each one changes the queue, and every console is sent a fresh queue frame."""
 
-    def __init__(self, per_second: int, prefix: str, workers: int = 6):
-        self.per_second, self.prefix = per_second, prefix
-        self.numbers = itertools.count()
+    def __init__(self, per_second: int, prefix: str, **overrides):
+        self.per_second, self.prefix, self.overrides = per_second, prefix, overrides
         self.arrived = 0
-        self.lock = threading.Lock()
-        self.stop = threading.Event()
-        self.errors: list[BaseException] = []
-        self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(workers)]
-        # Each thread opens its database connection before the clock starts: the rate is the arrivals', not six
-        # connections being set up.
-        self.ready = threading.Barrier(workers + 1, action=self._start_clock)
 
     def __enter__(self):
-        for thread in self.threads:
-            thread.start()
-        self.ready.wait(30)
+        env = child_env_for_test_db() | self.overrides
+        command = [sys.executable, "-m", "tests.support.arrivals", self.prefix, str(self.per_second)]
+        self.proc = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        assert self.proc.stdout.readline().strip() == "ready", "the arrivals process did not start"
+        self.started = time.monotonic()
+        self.reader = threading.Thread(target=self._count, daemon=True)
+        self.reader.start()
         return self
 
-    def _start_clock(self) -> None:
-        self.started = time.monotonic()
+    def _count(self) -> None:
+        for line in self.proc.stdout:
+            if line.startswith("arrived"):
+                self.arrived += 1
 
     def __exit__(self, *exc):
-        self.stop.set()
-        for thread in self.threads:
-            thread.join(30)
-        if self.errors:
-            raise self.errors[0]
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        assert self.proc.returncode == 0, "the arrivals process failed"
 
     def rate(self) -> float:
         return self.arrived / (time.monotonic() - self.started)
-
-    def _run(self) -> None:
-        try:
-            connection.ensure_connection()
-            self.ready.wait(30)
-            while not self.stop.is_set():
-                n = next(self.numbers)
-                self.stop.wait(max(0.0, self.started + n / self.per_second - time.monotonic()))
-                if self.stop.is_set():
-                    return
-                self._arrive(n)
-                with self.lock:
-                    self.arrived += 1
-        except BaseException as exc:  # handed to the test thread by __exit__
-            self.errors.append(exc)
-        finally:
-            connection.close()
-
-    def _arrive(self, n: int) -> None:
-        customer = tickets_services.customer_upsert(external_id=f"{self.prefix}-{n}", name=f"Newcomer {n}")
-        services.customer_message_post(
-            customer=customer, conversation_id=None, client_msg_id=uuid.uuid4(), body="the withdrawals are halted"
-        )
 
 
 def named_customer_waits() -> Conversation:
@@ -125,7 +104,7 @@ def test_accept_takes_on_the_first_click_while_twenty_customers_a_second_arrive(
             new MutationObserver(() => window.__queueFrame()).observe(list, { childList: true });
         }"""
     )
-    with Arrivals(per_second=20, prefix="surge") as arrivals:
+    with Arrivals(per_second=20, prefix="surge", HELPDESK_AUTO_OFFER="false") as arrivals:
         agent_page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         agent_page.wait_for_timeout(1000)  # the cursor rests on the button while the queue keeps changing
         agent_page.mouse.down()
@@ -139,11 +118,9 @@ def test_accept_takes_on_the_first_click_while_twenty_customers_a_second_arrive(
     assert agent_page.evaluate("window.__acceptClicks") == ["yes"], "one click, on the very button first found"
     changes = [t for t in queue_frames if pressed <= t <= released]
     assert len(changes) >= 2, f"the queue changed {len(changes)} times during the press: the test tested nothing"
-    # 20 a second are scheduled; the services run in this process, beside the test's server and the browser driver,
-    # on one interpreter lock, so what arrives depends on the machine (8 to 12 a second on a 2-core one, where the
-    # surge benchmark's separate server takes 600 in 10 s). What the test needs is above: the queue changed under the
-    # pressed button.
-    assert rate >= 8, f"customers arrived at {rate:.1f}/s: too few to test a changing queue"
+    # 20 a second are scheduled; one process of arrivals beside the server and the browser reached 13 to 17 a second
+    # on a 2-core machine (issue 15 names 20). What the test needs is above: the queue changed under the button.
+    assert rate >= 12, f"customers arrived at {rate:.1f}/s: too few to test a changing queue"
     print(f"\nqueue under the cursor: {rate:.1f} arrivals/s, {len(changes)} queue changes during the press")
     conversation.refresh_from_db()
     assert (conversation.status, conversation.assignee.email) == ("active", "alice@test.example")
