@@ -50,13 +50,9 @@ def conversation_transfer(*, agent: User, conversation_id: int, to_agent_id: int
     note = (note or "").strip()
     if not note:
         raise ChatError("note_required", "say a few words to the next agent about where things stand")
-    target = User.objects.filter(pk=to_agent_id, is_active=True).first()
-    if target is None or not target.is_agent:
-        raise ChatError("bad_target", "no such agent")
+    target = _receiving_agent(to_agent_id)
     with transaction.atomic():
-        conversation = _locked(conversation_id)
-        if not conversation.is_open:
-            raise ChatError("conversation_ended", "this conversation has ended")
+        conversation = _locked_open(conversation_id)
         if conversation.assignee_id != agent.pk:
             raise ChatError("not_assignee", "only the agent holding the chat can hand it off")
         if target.pk == agent.pk:
@@ -71,14 +67,24 @@ def conversation_reassign(
     """A supervisor moves a chat by hand. Recorded with who, when and why."""
     if not supervisor.is_supervisor:
         raise ChatError("forbidden", "only supervisors may reassign a chat")
+    target = _receiving_agent(to_agent_id)
+    with transaction.atomic():
+        conversation = _locked_open(conversation_id)
+        _reassign_locked(conversation, to=target, by=supervisor, kind="chat.reassigned", note=reason.strip())
+    return conversation
+
+
+def _receiving_agent(to_agent_id: int) -> User:
     target = User.objects.filter(pk=to_agent_id, is_active=True).first()
     if target is None or not target.is_agent:
         raise ChatError("bad_target", "no such agent")
-    with transaction.atomic():
-        conversation = _locked(conversation_id)
-        if not conversation.is_open:
-            raise ChatError("conversation_ended", "this conversation has ended")
-        _reassign_locked(conversation, to=target, by=supervisor, kind="chat.reassigned", note=reason.strip())
+    return target
+
+
+def _locked_open(conversation_id: int) -> Conversation:
+    conversation = _locked(conversation_id)
+    if not conversation.is_open:
+        raise ChatError("conversation_ended", "this conversation has ended")
     return conversation
 
 
