@@ -3,15 +3,14 @@ from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import Role, User
+from tests.support.cache import cache_clear
 
 
 @pytest.fixture(autouse=True)
 def _forget_failed_logins():
-    from django.core.cache import cache
-
-    cache.clear()
+    cache_clear()
     yield
-    cache.clear()
+    cache_clear()
 
 
 @pytest.mark.django_db

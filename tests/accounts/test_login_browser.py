@@ -1,6 +1,7 @@
 import pytest
 
 from tests.conftest import login, screenshot
+from tests.support.cache import cache_clear
 
 pytestmark = pytest.mark.browser
 
@@ -21,9 +22,7 @@ def test_wrong_password_says_so_plainly(page, asgi_server, alice):
 
 
 def test_too_many_failures_say_why_and_when_to_try_again(browser, asgi_server, alice, settings):
-    from django.core.cache import cache
-
-    cache.clear()
+    cache_clear()
     settings.LOGIN_RATE_LIMIT = 2
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
@@ -37,4 +36,4 @@ def test_too_many_failures_say_why_and_when_to_try_again(browser, asgi_server, a
         screenshot(page, "login-too-many-failures-phone")
     finally:
         context.close()
-        cache.clear()
+        cache_clear()

@@ -2,7 +2,6 @@
 
 import pyotp
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -12,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Role, StaffSession, User
 from accounts.services import staff_upsert
 from tests.support import staff
+from tests.support.cache import cache_clear
 
 SOFIA = {"username": "sofia@test.example", "password": "pw-sofia-123"}
 # Every kind of page a password-only supervisor must not reach: console, tickets, history, monitor, dashboard,
@@ -21,9 +21,9 @@ GUARDED = ["/console/", "/tickets/", "/history/", "/monitor/", "/dashboard/", "/
 
 @pytest.fixture(autouse=True)
 def _forget_failed_logins():
-    cache.clear()
+    cache_clear()
     yield
-    cache.clear()
+    cache_clear()
 
 
 @pytest.fixture

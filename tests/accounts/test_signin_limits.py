@@ -11,17 +11,16 @@ from django.core.management import call_command
 from django.test import Client, RequestFactory
 
 from accounts import signin_limits
+from tests.support.cache import cache_clear
 
 ADMIN = ("root@test.example", "pw-admin-long-enough")
 
 
 @pytest.fixture(autouse=True)
 def _forget_failed_logins():
-    from django.core.cache import cache
-
-    cache.clear()
+    cache_clear()
     yield
-    cache.clear()
+    cache_clear()
 
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

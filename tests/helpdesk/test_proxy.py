@@ -22,6 +22,7 @@ import pytest
 
 from helpdesk.proxy import TrustedProxyHeaders
 from tests.conftest import ROOT, require
+from tests.support.cache import cache_clear
 from tests.support.servers import child_env_for_test_db, free_port
 
 LIMIT = 3
@@ -143,11 +144,9 @@ def sign_in(url: str, email: str, forwarded_for: str) -> int:
 @pytest.fixture
 def fresh_limits(transactional_db):
     require("postgres", "redis")  # the server process and this test share the database and the Redis cache
-    from django.core.cache import cache
-
-    cache.clear()
+    cache_clear()
     yield
-    cache.clear()
+    cache_clear()
 
 
 def test_a_forged_header_from_an_untrusted_peer_changes_nothing(fresh_limits):
