@@ -173,8 +173,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_VISIBILITY_TIMEOUT = envint("HELPDESK_CELERY_VISIBILITY_TIMEOUT", 600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": envint("HELPDESK_CELERY_VISIBILITY_TIMEOUT", 600),
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # kombu scanned for overdue unacknowledged tasks on every 10th look, 10 s apart: a killed worker's task came back
+    # up to 100 s late. Scan on every look, a fifth of the timeout apart (at most 10 s; one ZRANGE each).
+    "unacked_restore_throttle": 1,
+    "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 5)),
     # The queue, its bindings, the unacknowledged-task hash and the control channels, under our own name.
     "global_keyprefix": f"{REDIS_NAMESPACE}:",
 }
@@ -387,14 +392,7 @@ LOGGING = {
     },
 }
 
-CACHES = (
-    {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"{REDIS_NAMESPACE}.cache",
-        }
-    }
-    if REDIS_URL
-    else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:
+    redis_cache = {"LOCATION": REDIS_URL, "KEY_PREFIX": f"{REDIS_NAMESPACE}.cache"}
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", **redis_cache}

@@ -66,6 +66,7 @@ def celery_worker(queue: str | None = None, extra_env: dict | None = None):
 
     env = child_env_for_test_db()
     env.update(extra_env or {})
+    empty_broker(app)
     # Without -Q the worker takes its own settings' queue: the one this deployment's tasks are sent to.
     queues = ["-Q", queue] if queue else []
     log = open(ROOT / "test-artifacts" / f"worker-{os.getpid()}-{time.time_ns()}.log", "w")  # noqa: SIM115
@@ -103,6 +104,23 @@ def celery_worker(queue: str | None = None, extra_env: dict | None = None):
                 proc.kill()
                 proc.wait(5)
         log.close()
+
+
+def empty_broker(app) -> None:
+    """Start a test's worker on an empty broker. Earlier tests of this process queued tasks for no worker (a
+    reply-waiting check on a two-minute countdown, a webhook delivery to a receiver long closed), and a worker they
+    stopped left unacknowledged ones: a new worker would run those first, on rows of the same ids, or sit in their
+    timeouts while the test waits. Only this deployment's keys (HELPDESK_INSTANCE is per test process)."""
+    import redis
+    from django.conf import settings
+
+    app.control.purge()
+    store = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    try:
+        prefix = settings.CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"]
+        store.delete(*(prefix + key for key in ("unacked", "unacked_index", "unacked_mutex")))
+    finally:
+        store.close()
 
 
 def _wait_for_worker(app, proc, timeout: float = 30) -> None:
