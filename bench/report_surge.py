@@ -9,6 +9,8 @@ def ms(value) -> str:
 
 def surge_section(r: dict) -> list[str]:
     kib = r["frame_max_bytes"] / 1024
+    cpu = r.get("server_cpu_ms_per_customer")  # absent from rows measured before it was recorded
+    per_customer = ms(cpu) if cpu is not None else "—"
     return [
         "## Surge",
         "",
@@ -22,12 +24,12 @@ def surge_section(r: dict) -> list[str]:
         "the first page and the counts (docs/protocol.md), so a chat is counted, and reached by paging.",
         "",
         "| customers | window | acked | hello → welcome p50 / p99 | ack p50 | ack p99 | ack max | in the queue p50 | "
-        "p99 | max | queue frames | largest frame | server CPU |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "p99 | max | queue frames | largest frame | server CPU | CPU per customer |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         f"| {r['customers']:,} | {r['window_s']:.0f} s | {r['acked']:,} | {ms(r['welcome']['p50'])} / "
         f"{ms(r['welcome']['p99'])} | {ms(r['ack']['p50'])} | {ms(r['ack']['p99'])} | {ms(r['ack']['max'])} | "
         f"{ms(r['queue']['p50'])} | {ms(r['queue']['p99'])} | {ms(r['queue']['max'])} | {r['queue_frames']:,} | "
-        f"{kib:.1f} KiB | {r['server_cpu'] * 100:.0f}% |",
+        f"{kib:.1f} KiB | {r['server_cpu'] * 100:.0f}% | {per_customer} |",
         "",
     ]
 

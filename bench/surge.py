@@ -87,10 +87,11 @@ def drive(parts: list[dict], env: dict, pid: int, window: float) -> tuple[list[d
     for proc in procs:
         if proc.wait(window + 120) != 0:
             raise RuntimeError(f"a surge client process exited with {proc.returncode}")
-    server_cpu = (cpu_seconds(pid) - cpu_before) / max(1e-9, time.time() - t0)
+    cpu_used = cpu_seconds(pid) - cpu_before
+    server_cpu = cpu_used / max(1e-9, time.time() - t0)
     if profiler is not None:
         profiler.wait(30)
-    return [json.loads(out.read_text()) for out in outs], server_cpu
+    return [json.loads(out.read_text()) for out in outs], server_cpu, cpu_used
 
 
 def counts(frame: dict, ack: float, everyone: int) -> bool:
@@ -142,10 +143,11 @@ def measure(env: dict, count: int = 2000, window: float = 10.0) -> dict:
     processes = 1 if count <= 1000 else 2  # one client process cannot open thousands of sockets in seconds
     with server("uvicorn", {**env, "HELPDESK_AUTO_OFFER": "true"}) as (port, pid):
         parts = spec_parts(port, count, window, cookies, processes, already)
-        results, server_cpu = drive(parts, env, pid, window)
+        results, server_cpu, cpu_used = drive(parts, env, pid, window)
         rss = rss_bytes(pid)
     row = analyse(results, count, window, everyone=already + count)
     row.update(server_cpu=server_cpu, server_rss_mib=rss / 2**20, waiting_before=already)
+    row["server_cpu_ms_per_customer"] = cpu_used * 1000 / count  # hello, first message, offer, queue refreshes
     clear_queue()
     return row
 

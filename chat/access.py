@@ -5,7 +5,7 @@ from django.conf import settings
 
 from accounts import services as accounts_services
 from accounts.models import User
-from chat import broadcast, errors, selectors, services
+from chat import broadcast, customer_presence, errors, selectors, services
 from chat.frames import conversation_frame
 from chat.models import Conversation
 from tickets import services as tickets_services
@@ -94,6 +94,14 @@ def customer_from_claims(claims: dict) -> Customer:
         locale=claims["locale"],
         vip=claims["vip"],
     )
+
+
+def customer_hello(claims: dict) -> Customer:
+    """A widget socket's hello: its customer (customer_from_claims), counted as connected (chat.customer_presence).
+    One trip to a database thread for both."""
+    customer = customer_from_claims(claims)
+    customer_presence.socket_opened(customer.pk)
+    return customer
 
 
 def customer_owns(customer: Customer, conversation_id: int) -> bool:

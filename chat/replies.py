@@ -17,12 +17,12 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from chat import customer_presence, tasks
 from chat.models import Conversation, Message, ReadState
+from common.cache import shared as cache
 from tickets import services as tickets_services
 from tickets.models import TimelineEvent
 

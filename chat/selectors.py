@@ -3,8 +3,8 @@
 import json
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Presence, Role, User
@@ -170,25 +170,24 @@ def agent_read_seq(conversation_id: int) -> int:
     return last or 0
 
 
-def least_loaded_online_agent() -> User | None:
+def least_loaded_online_agent_id() -> int | None:
     """The online agent with the most room: load is the chats they hold plus the waiting chats offered to them, so in
-    a surge offers spread over the agents and stop at their capacity instead of all going to one agent."""
-    offered = (
-        _waiting().filter(offered_to=OuterRef("pk")).order_by().values("offered_to").annotate(n=Count("pk")).values("n")
-    )
-    candidates = (
-        User.objects.filter(is_active=True, presence=Presence.ONLINE)
-        .annotate(
-            held=Count("conversations", filter=Q(conversations__status=Conversation.Status.ACTIVE)),
-            offered=Coalesce(Subquery(offered), 0),
-        )
-        .annotate(load=F("held") + F("offered"))
-        .order_by("load", "pk")
-    )
-    for agent in candidates:
-        if agent.load < agent.capacity:
-            return agent
-    return None
+    a surge offers spread over the agents and stop at their capacity instead of all going to one agent.
+
+    Plain SQL (it runs for every new chat; the ORM's compiling of this query was a fifth of the surge's CPU)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LEAST_LOADED, [Conversation.Status.ACTIVE, Conversation.Status.WAITING, Presence.ONLINE])
+        found = cursor.fetchone()
+    return found[0] if found else None
+
+
+_LEAST_LOADED = (
+    "SELECT id FROM (SELECT u.id, u.capacity, "  # noqa: S608 - table names from the models, values as parameters
+    f"(SELECT COUNT(*) FROM {Conversation._meta.db_table} c WHERE c.assignee_id = u.id AND c.status = %s) "
+    f"+ (SELECT COUNT(*) FROM {Conversation._meta.db_table} c WHERE c.offered_to_id = u.id AND c.status = %s) AS load "
+    f"FROM {User._meta.db_table} u WHERE u.is_active AND u.presence = %s) agents "
+    "WHERE load < capacity ORDER BY load, id LIMIT 1"
+)
 
 
 def agents_for_transfer(exclude: User | None = None) -> list[dict]:

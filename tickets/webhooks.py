@@ -14,13 +14,13 @@ import urllib.request
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from common.cache import shared as cache
 from tickets import tasks
 from tickets.models import TimelineEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 

@@ -10,7 +10,6 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
@@ -24,6 +23,7 @@ from chat.attachments.errors import NO_SUCH, TOO_BIG, TOO_FAST, TOO_MANY_IN_ONE,
 from chat.models import Attachment, Conversation, Message
 from chat.services import ChatError, Posted, numbering
 from chat.services import messages as chat_messages
+from common.cache import shared as cache
 from tickets.models import Customer
 
 MAX_PER_MESSAGE = 10

@@ -77,9 +77,8 @@ class WidgetConsumer(ChatConsumer):
             await self.send_error("unauthorized", str(exc))
             await self.close(code=CLOSE_UNAUTHORIZED)
             return
-        self.customer = await db(access.customer_from_claims)(claims)
+        self.customer = await db(access.customer_hello)(claims)
         self.locale = claims["locale"] or ""
-        await db(customer_presence.socket_opened)(self.customer.pk)
         await self.join(broadcast.customer_group(self.customer.pk))
         conversation = await db(selectors.open_conversation_for)(self.customer)
         self.open_conversation_id = conversation.pk if conversation else None

@@ -22,8 +22,8 @@ def offer_least_loaded(conversation_id: int) -> int | None:
     """
     if not settings.CHAT_AUTO_OFFER:
         return None
-    agent = selectors.least_loaded_online_agent()
-    if agent is None or not offer_to(conversation_id=conversation_id, agent_id=agent.pk):
+    agent_id = selectors.least_loaded_online_agent_id()
+    if agent_id is None or not offer_to(conversation_id=conversation_id, agent_id=agent_id):
         return None
-    broadcast.offered(conversation_id, agent.pk)
-    return agent.pk
+    broadcast.offered(conversation_id, agent_id)
+    return agent_id
