@@ -7,7 +7,7 @@ import pytest
 from mnemonic import Mnemonic
 
 from bench.search import NEEDLES, WORDS
-from common.safety.secrets import PRIVATE_KEY, SEED_PHRASE, redact
+from common.safety.secrets import MARKERS, PRIVATE_KEY, SEED_PHRASE, redact
 
 # BIP-32 test vector 1's master key (public test data, holds nothing).
 XPRV = "xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi"
@@ -37,7 +37,8 @@ def test_numbered_comma_separated_shouted_or_one_per_line_it_is_still_a_seed_phr
     ):
         result = redact(written)
         assert result.kinds == (SEED_PHRASE,), written
-        assert not any(word in result.body.lower() for word in words if len(word) > 3), result.body
+        left = result.body.lower().replace(MARKERS[SEED_PHRASE], "")  # "remove", "move" and "seed" are list words
+        assert not any(word in left for word in words if len(word) > 3), result.body
 
 
 def test_a_run_of_list_words_with_a_wrong_checksum_is_left_alone():
