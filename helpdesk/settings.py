@@ -282,7 +282,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if not envbool("HELPDESK_STATIC_MANIFEST", not DEBUG)
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "helpdesk.static_storage.StaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = envbool("HELPDESK_STATIC_FINDERS", DEBUG)

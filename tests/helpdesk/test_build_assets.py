@@ -38,6 +38,15 @@ def test_the_build_holds_every_catalogue_and_every_static_file(tmp_path):
     for name, hashed in manifest.items():
         assert (tmp_path / "static" / hashed).is_file(), name
     assert (tmp_path / "static" / f"{manifest['js/socket.js']}.gz").is_file()  # served compressed
+    # A module imports the others under their hashed names, as the pages preload them: each is downloaded once and
+    # is one instance (helpdesk/static_storage.py).
+    imports = re.compile(r"""(?:from|import)\s*\(?\s*["'](\.{1,2}/[^"']+)["']""")
+    for name in (n for n in ours if n.endswith(".js") and "vendor" not in n):
+        targets = imports.findall((tmp_path / "static" / manifest[name]).read_text(encoding="utf-8"))
+        plain = [target for target in targets if not re.search(r"\.[0-9a-f]{12}\.js$", target)]
+        assert plain == [], f"{manifest[name]} imports {plain} by the plain name"
+    widget = (tmp_path / "static" / manifest["widget/widget.js"]).read_text(encoding="utf-8")
+    assert f'from "../{manifest["js/socket.js"]}"' in widget
 
 
 def test_a_failing_step_fails_the_build(tmp_path):
