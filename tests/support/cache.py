@@ -1,6 +1,19 @@
 """Emptying the cache between tests without touching anyone else's keys."""
 
 
+def delete_matching(url: str, pattern: str) -> None:
+    """Delete the keys of the Redis database at `url` that match `pattern` (SCAN, then DELETE in batches)."""
+    import redis
+
+    store = redis.Redis.from_url(url)
+    try:
+        names = list(store.scan_iter(match=pattern, count=1000))
+        for start in range(0, len(names), 500):
+            store.delete(*names[start : start + 500])
+    finally:
+        store.close()
+
+
 def cache_clear() -> None:
     """Empty this deployment's cache, and only it.
 
@@ -14,12 +27,4 @@ def cache_clear() -> None:
     if not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
         cache.clear()  # an in-process cache: this process's alone
         return
-    import redis
-
-    store = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
-    try:
-        names = list(store.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000))
-        for start in range(0, len(names), 500):
-            store.delete(*names[start : start + 500])
-    finally:
-        store.close()
+    delete_matching(settings.CACHES["default"]["LOCATION"], f"{settings.CACHES['default']['KEY_PREFIX']}:*")

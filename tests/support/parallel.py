@@ -24,12 +24,6 @@ def pytest_sessionfinish(session, exitstatus):
 
     if not getattr(settings, "REDIS_URL", ""):
         return
-    import redis
+    from tests.support.cache import delete_matching
 
-    store = redis.Redis.from_url(settings.REDIS_URL)
-    try:
-        names = list(store.scan_iter(match=f"{settings.REDIS_NAMESPACE}[.:]*", count=1000))
-        for start in range(0, len(names), 500):
-            store.delete(*names[start : start + 500])
-    finally:
-        store.close()
+    delete_matching(settings.REDIS_URL, f"{settings.REDIS_NAMESPACE}[.:]*")
