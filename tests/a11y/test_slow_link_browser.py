@@ -1,6 +1,5 @@
 """Slow links: a 2G-like connection for the customer, a flaky one for the agent (docs/i18n.md)."""
 
-import socket
 import time
 
 import pytest
@@ -9,8 +8,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import ROOT, login, require, screenshot
 from tests.i18n.browser import DESK, PHONE, new_page
-from tests.reliability.harness import AsgiServer
-from tests.support.servers import child_env_for_test_db, wait_until
+from tests.support.servers import asgi_server_process
 
 pytestmark = pytest.mark.browser
 
@@ -33,21 +31,8 @@ def production_server(transactional_db):
     require("postgres", "redis")
     if not (ROOT / "staticfiles" / "staticfiles.json").exists():
         pytest.fail("no built static files: run scripts/build-assets (make test does)")
-    env = child_env_for_test_db() | {"HELPDESK_STATIC_MANIFEST": "true", "HELPDESK_STATIC_FINDERS": "false"}
-    server = AsgiServer(env).start()
-    try:
-        assert wait_until(lambda: _listening(server.port), 60), f"uvicorn did not start, see {server.log_path}"
-        yield server.origin
-    finally:
-        server.stop()
-
-
-def _listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    except OSError:
-        return False
-    return True
+    with asgi_server_process(HELPDESK_STATIC_MANIFEST="true", HELPDESK_STATIC_FINDERS="false") as origin:
+        yield origin
 
 
 def console_ready(browser, base):

@@ -15,8 +15,8 @@ from chat import services
 from chat.models import Conversation
 from tests.chat import pages
 from tests.chat.helpers import waiting_conversations
-from tests.conftest import ROOT, login, screenshot
-from tests.support.servers import child_env_for_test_db
+from tests.conftest import ROOT, login, require, screenshot
+from tests.support.servers import asgi_server_process, child_env_for_test_db
 from tickets import services as tickets_services
 
 pytestmark = pytest.mark.browser
@@ -104,9 +104,26 @@ def watch_clicks(page, button) -> None:
     )
 
 
+@pytest.fixture
+def own_server(transactional_db):
+    """The server in a process of its own, as in production: in a thread of the test process it shared one interpreter
+    lock with the browser driver and the test, and acked 9 to 17 arrivals a second of the 20 sent. Offers are off:
+    every arrival is a queue change already, and offers would double the work."""
+    require("postgres", "redis")
+    with asgi_server_process(HELPDESK_AUTO_OFFER="false") as origin:
+        yield origin
+
+
+@pytest.fixture
+def agent_on_own_server(browser, own_server, alice):
+    context, page = pages.console_as_alice(browser, own_server, pages.DESK)
+    yield page
+    context.close()
+
+
 @pytest.mark.serial
-def test_accept_takes_on_the_first_click_while_twenty_customers_a_second_arrive(agent_page, asgi_server, settings):
-    settings.CHAT_AUTO_OFFER = False  # every arrival is a queue change already; offers would double the work
+def test_accept_takes_on_the_first_click_while_twenty_customers_a_second_arrive(agent_on_own_server, own_server):
+    agent_page = agent_on_own_server
     waiting_conversations(3, prefix="early", name="Early bird")  # older: above Nadia, and they stay
     conversation = pages.off_the_loop(named_customer_waits)
     item = agent_page.locator(".queue-item", has_text=NAMED)
@@ -122,7 +139,7 @@ def test_accept_takes_on_the_first_click_while_twenty_customers_a_second_arrive(
             new MutationObserver(() => window.__queueFrame()).observe(list, { childList: true });
         }"""
     )
-    with Arrivals(per_second=20, prefix="surge", server=asgi_server) as arrivals:
+    with Arrivals(per_second=20, prefix="surge", server=own_server) as arrivals:
         hovered = time.monotonic()
         agent_page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         agent_page.wait_for_timeout(1000)  # the cursor rests on the button while the queue keeps changing
@@ -138,10 +155,11 @@ def test_accept_takes_on_the_first_click_while_twenty_customers_a_second_arrive(
     assert agent_page.evaluate("window.__acceptClicks") == ["yes"], "one click, on the very button first found"
     changes = [t for t in queue_frames if pressed <= t <= released]
     assert len(changes) >= 2, f"the queue changed {len(changes)} times during the press: the test tested nothing"
-    # 20 a second are scheduled (issue 15). On 2 cores, beside the browser, with the server in this process, 9 to 17
-    # a second were acked while the cursor rested and pressed, as the machine's speed went: a figure to read
-    # (printed), not a test of speed. What the test needs is asserted above: the queue changed under the button.
+    # The premise, checked: 20 a second are scheduled (issue 15), and the server, in a process of its own, acked
+    # 19.5-20.1 a second over the window in eight runs (two with another core kept busy). A window of about 1.7 s
+    # counts in steps of 0.6 a second, hence 18 as the floor. Under it the test would not have tested what it says.
     print(f"\nqueue under the cursor: {rate:.1f} arrivals/s, {len(changes)} queue changes during the press")
+    assert rate >= 18, f"only {rate:.1f} customers a second arrived while the cursor rested and pressed, not 20"
     conversation.refresh_from_db()
     assert (conversation.status, conversation.assignee.email) == ("active", "alice@test.example")
     assert agent_page.js_errors == []

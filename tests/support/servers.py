@@ -1,5 +1,6 @@
 """Real servers for tests: an ASGI server (uvicorn) in a thread of the test process, so it shares the test
-database, and a real Celery worker process on the Redis broker."""
+database; the same in a process of its own, with a core of its own, where a test measures what the server keeps up
+with; and a real Celery worker process on the Redis broker."""
 
 import os
 import signal
@@ -43,6 +44,32 @@ def asgi_server_thread():
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@contextmanager
+def asgi_server_process(**env):
+    """The application in its own uvicorn process on the test database (`env` added to the test's environment):
+    yields its origin, "http://127.0.0.1:PORT". Settings changed in the test process do not reach it: pass them as
+    environment variables."""
+    from tests.reliability.harness import AsgiServer
+
+    server = AsgiServer(child_env_for_test_db() | env).start()
+    try:
+        if not wait_until(lambda: listening(server.port) or server.proc.poll() is not None, 60):
+            raise RuntimeError(f"uvicorn did not start in 60 s, see {server.log_path}")
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"uvicorn exited at start-up, see {server.log_path}")
+        yield server.origin
+    finally:
+        server.stop()
+
+
+def listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 def child_env_for_test_db() -> dict:
