@@ -71,6 +71,7 @@ def server_command(kind: str, port: int) -> list[str]:
             app,
         ],
         "bare": [PYTHON, "-m", "bench.relays", "bare", "--port", str(port)],
+        "floor": uvicorn_command("bench.surge_floor:application", port),  # Channels with nothing of ours
         "durable": [PYTHON, "-m", "bench.relays", "durable", "--port", str(port)],
     }
     return commands[kind]

@@ -117,8 +117,10 @@ def inbox() -> dict:
 
 def surge() -> dict:
     from bench import surge as surge_bench
+    from bench import surge_floor
 
-    return surge_bench.measure(bench_env(), SURGE_N, SURGE_WINDOW)
+    floor = surge_floor.measure(bench_env(), SURGE_N, SURGE_WINDOW)  # the stack alone, the same clients
+    return surge_bench.measure(bench_env(), SURGE_N, SURGE_WINDOW) | {"floor": floor}
 
 
 def search() -> dict:

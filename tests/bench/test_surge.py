@@ -53,3 +53,19 @@ def test_the_last_chat_counts_at_the_frame_that_holds_everyone():
     row = analyse([part], count=2, window=10, everyone=3 + 2)
     assert row["queue"]["missing"] == 0
     assert [round(x) for x in (row["queue"]["p50"], row["queue"]["max"])] == [0, 100]
+
+
+def test_the_section_shows_the_stacks_floor_under_the_product():
+    """The floor (bench/surge_floor.py) has no agents: its queue columns say so instead of "not reached"."""
+    from bench.report_surge import surge_section
+
+    product = analyse(
+        [{"customers": {"a": customer(100.0, ack=100.1)}, "agents": [[frame(100.3, 100.2, 1)]], "cpu_s": 1}], 1, 10
+    )
+    floor = analyse([{"customers": {"a": customer(100.0, ack=100.05)}, "agents": [], "cpu_s": 1}], 1, 10)
+    floor.update(server_cpu=0.4, server_cpu_ms_per_customer=2.25)
+    product.update(server_cpu=0.9, server_cpu_ms_per_customer=12.0, floor=floor)
+    rows = [line for line in surge_section(product) if line.startswith("| the ")]
+    assert rows[0].startswith("| the product | 1 | 10 s | 1 |") and rows[0].endswith("| 90% | 12 ms |")
+    assert rows[1].startswith("| the stack's floor | 1 |") and "| — | — | — |" in rows[1]
+    assert rows[1].endswith("| 40% | 2.25 ms |")
