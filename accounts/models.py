@@ -6,18 +6,19 @@ from datetime import timedelta
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
-    AGENT = "agent", "Agent"
-    SUPERVISOR = "supervisor", "Supervisor"
-    ADMIN = "admin", "Admin"
+    AGENT = "agent", pgettext_lazy("staff role", "Agent")
+    SUPERVISOR = "supervisor", pgettext_lazy("staff role", "Supervisor")
+    ADMIN = "admin", pgettext_lazy("staff role", "Admin")
 
 
 class Presence(models.TextChoices):
-    ONLINE = "online", "Online"
-    AWAY = "away", "Away"
-    OFFLINE = "offline", "Offline"
+    ONLINE = "online", pgettext_lazy("staff presence", "Online")
+    AWAY = "away", pgettext_lazy("staff presence", "Away")
+    OFFLINE = "offline", pgettext_lazy("staff presence", "Offline")
 
 
 # Three missed console heartbeats (static/js/socket.js sends one every 20 s).

@@ -45,6 +45,20 @@ def posted(conversation: Conversation, build: Callable[[], Built]) -> dict:
     return {"body": body, "payload": payload, "renders": renders or None}
 
 
+def staff_line(build: Callable[[], str]) -> dict:
+    """The keyword arguments that store a line only staff read (the helpdesk's words around a hand-off note): the
+    body in the site's language, and the same in each other language that reads differently (`renders`)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        body = build()
+    renders = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            other = build()
+        if other != body:
+            renders[code] = {"body": other}
+    return {"body": body, "renders": renders or None}
+
+
 def _render(body: str, payload: dict | None) -> dict:
     return {"body": body, "payload": payload} if payload is not None else {"body": body}
 

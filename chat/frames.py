@@ -46,6 +46,8 @@ def for_reader(frame: dict, renders: dict | None, language: str | None) -> dict:
     render = (renders or {}).get(language or "")
     if not render:
         return frame
+    if frame.get("kind") == "note":
+        return {**frame, **render}  # staff only: there is no customer's view of it
     customer_view = {key: frame.get(key) for key in render}
     return {**frame, **render, "customer_view": customer_view}
 

@@ -52,7 +52,7 @@ def _message_entry(message: Message, language: str) -> Entry:
         text=render["body"] if render else message.body,
         ref=message.staff_seq,
         data=data,
-        customer_text=message.body if render else "",
+        customer_text=message.body if render and message.kind != Message.Kind.NOTE else "",  # no customer reads a note
     )
 
 

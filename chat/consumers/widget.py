@@ -79,6 +79,7 @@ class WidgetConsumer(ChatConsumer):
             return
         self.customer = await db(access.customer_hello)(claims)
         self.locale = claims["locale"] or ""
+        # Subscribed first, read second: a chat another tab opens in between is in the read or in a frame, never lost.
         await self.join(broadcast.customer_group(self.customer.pk))
         conversation = await db(selectors.open_conversation_for)(self.customer)
         self.open_conversation_id = conversation.pk if conversation else None

@@ -5,6 +5,8 @@ person asked: nothing here runs on a timer (docs/chat.md).
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from chat import broadcast, cards
@@ -14,6 +16,10 @@ from chat.services.numbering import _append
 from chat.services.shared import ChatError, Role, _locked
 from tickets import services as tickets_services
 from tickets.models import Customer, Ticket
+
+# The words around the note a hand-off or a reassign carries, in each staff reader's language (cards.staff_line).
+HANDED = gettext_noop("Hand-off note for %(name)s: %(note)s")
+REASSIGNED = gettext_noop("Reassigned to %(name)s by a supervisor: %(note)s")
 
 
 def conversation_accept(*, agent: User, conversation_id: int) -> Conversation:
@@ -110,14 +116,15 @@ def _reassign_locked(conversation: Conversation, *, to: User, by: User, kind: st
     )
     tickets_services.ticket_follow_chat(ticket=conversation.ticket, previous=previous, to=to, actor=by)
     if note:
-        label = "Hand-off note" if kind == "chat.transferred" else "Reassigned by a supervisor"
+        words = {"name": to.display_name, "note": note}
+        handed = kind == "chat.transferred"
         _append(
             conversation,
             kind=Message.Kind.NOTE,
             author_role=Message.AuthorRole.AGENT,
             author=by,
             author_name=by.display_name,
-            body=f"{label} for {to.display_name}: {note}",
+            **cards.staff_line(lambda: (_(HANDED) if handed else _(REASSIGNED)) % words),
         )
     _append(
         conversation,

@@ -4,7 +4,7 @@
 // never sends notes to a customer socket). The server is the truth: after a reconnect we watch again from the
 // last staff seq we showed, so nothing is shown twice or missed.
 import { refreshWithSession, renderAttachments } from "./attachments.js";
-import { duration } from "./i18n.js";
+import { duration, t as _, useLanguage } from "./i18n.js";
 
 const PAGE_LANGUAGE = document.documentElement.lang || "en"; // the page is rendered in the reader's language
 const root = document.getElementById("monitor");
@@ -87,8 +87,9 @@ function watch(conversationId) {
   list.replaceChildren();
   const row = rows.querySelector(`tr[data-conversation="${conversationId}"]`);
   const customer = row ? row.dataset.customer : `#${conversationId}`;
-  const agent = row && row.dataset.agent ? ` — with ${row.dataset.agent}` : "";
-  document.getElementById("watch-title").textContent = `${customer}${agent}`;
+  const agent = row?.dataset.agent;
+  const title = agent ? _("{customer} — with {agent}", { customer, agent }) : customer;
+  document.getElementById("watch-title").textContent = title;
   document.getElementById("watch-transcript").href = root.dataset.transcriptUrl.replace("/0/", `/${conversationId}/`);
   reassignForm.action = root.dataset.reassignUrl.replace("/0/", `/${conversationId}/`);
   pane.hidden = false;
@@ -107,9 +108,9 @@ function showMessage(frame) {
   item.dataset.seq = frame.seq;
   const meta = document.createElement("div");
   meta.className = "meta";
-  const when = new Date(frame.created_at).toLocaleTimeString();
-  const label = frame.kind === "note" ? " · internal note" : frame.kind === "card" ? " · card" : "";
-  meta.textContent = `${frame.author.name || frame.author.role} · ${when}${label}`;
+  const when = new Date(frame.created_at).toLocaleTimeString(PAGE_LANGUAGE, { hour: "2-digit", minute: "2-digit" });
+  const label = { note: _("Internal note"), card: _("card") }[frame.kind];
+  meta.textContent = [frame.author.name || frame.author.role, when, label].filter(Boolean).join(" · ");
   const body = document.createElement("div");
   body.dir = "auto";
   body.textContent = frame.body || (frame.payload && frame.payload.title) || "";
@@ -127,7 +128,7 @@ noteForm.addEventListener("submit", (event) => {
   pendingNotes.set(clientMsgId, body);
   noteError.hidden = true;
   if (!send({ type: "send", conversation: watching, kind: "note", body, client_msg_id: clientMsgId })) {
-    noteError.textContent = "Not connected; your note is kept here. Try again in a moment.";
+    noteError.textContent = _("Not connected; your note is kept here. Try again in a moment.");
     noteError.hidden = false;
     pendingNotes.delete(clientMsgId);
     return;
@@ -173,10 +174,10 @@ function onFrame(frame) {
 function connect() {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   socket = new WebSocket(`${scheme}//${location.host}${root.dataset.socket}`);
-  setState("connecting…");
+  setState(_("connecting…"));
   socket.addEventListener("open", () => {
     retryMs = 500;
-    setState("live");
+    setState(_("live"));
     if (watching) send({ type: "watch", conversation: watching, after_seq: lastSeq });
   });
   socket.addEventListener("message", (event) => onFrame(JSON.parse(event.data)));
@@ -185,12 +186,13 @@ function connect() {
       location.reload(); // the staff session has ended: the page leads to the sign-in
       return;
     }
-    setState("reconnecting…");
+    setState(_("reconnecting…"));
     setTimeout(connect, retryMs + Math.random() * 300);
     retryMs = Math.min(retryMs * 2, 15000);
   });
 }
 
+await useLanguage(PAGE_LANGUAGE); // the page's words are the server's; these are the socket's states and labels
 connect();
 tick();
 setInterval(tick, 1000);
