@@ -5,7 +5,8 @@ from datetime import datetime, time, timedelta
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Presence, User
+from chat import selectors as chat_selectors
 from chat.models import Conversation, Message
 from supervisor import recovery_link, search
 from tickets.models import Tag, TimelineEvent
@@ -107,5 +108,9 @@ def ongoing() -> QuerySet[Conversation]:
     )
 
 
-def reassign_targets() -> QuerySet[User]:
-    return User.objects.filter(is_active=True).order_by("name", "email")
+def reassign_targets() -> list[dict]:
+    """Who a supervisor can move a chat to, as they are now (the console's transfer dialog reads the same): online,
+    away or offline with the label in the reader's language, and how many chats each holds."""
+    return [
+        {**agent, "presence_label": Presence(agent["presence"]).label} for agent in chat_selectors.agents_for_transfer()
+    ]

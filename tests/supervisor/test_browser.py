@@ -133,33 +133,40 @@ MONITOR_LANGUAGES = {"ru-RU": "ru", "ar": "ar", "zh-CN": "zh_Hans", "fil": "fil"
 @pytest.mark.parametrize("browser_locale", MONITOR_LANGUAGES)
 def test_the_monitor_speaks_the_supervisors_language(browser, asgi_server, sofia, alice, bob, customer, browser_locale):
     """The socket's state, the watched chat's title and a note's label come from the script, the rows from a fragment,
-    the reassign's notices from the view, the role badge from the model's choices: all in the page's language (they
-    were the English words left on the page)."""
+    the reassign's choices and notices from the view, the role badge from the model's choices: all in the page's
+    language (they were the English words left on the page)."""
     from tests.i18n.catalogues import entries
 
     require("redis", "postgres")
     folder = MONITOR_LANGUAGES[browser_locale]
-    words = {e["msgid"]: e["msgstr"][0] for domain in ("django", "djangojs") for e in entries(folder, domain)}
+    said, script = ({e["msgid"]: e["msgstr"][0] for e in entries(folder, domain)} for domain in ("django", "djangojs"))
     conversation = chat(customer, ["Мой вывод завис"], agent=alice)
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale=browser_locale)
     page, errors = context.new_page(), []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     login(page, asgi_server, "sofia@test.example", "pw-sofia-123")
     page.goto(f"{asgi_server}/monitor/?watch={conversation.pk}")
-    expect(page.locator("#socket-state")).to_have_text(words["live"])
-    expect(page.locator(f"[data-watch='{conversation.pk}']")).to_have_text(words["Watch"])
-    expect(page.locator(".role-badge")).to_have_text(words["Supervisor"])  # the only "Supervisor" is the role's
-    title = words["{customer} — with {agent}"].format(customer=customer.display_name, agent=alice.display_name)
+    expect(page.locator("#socket-state")).to_have_text(script["live"])
+    expect(page.locator(f"[data-watch='{conversation.pk}']")).to_have_text(said["Watch"])
+    expect(page.locator(".role-badge")).to_have_text(said["Supervisor"])  # the only "Supervisor" is the role's
+    title = script["{customer} — with {agent}"].format(customer=customer.display_name, agent=alice.display_name)
     expect(page.locator("#watch-title")).to_have_text(title)
     page.fill("#note-body", "Stay with them while we check.")
     page.click("#note-form button[type=submit]")
     note = page.locator("#watch-messages li.kind-note .meta")
-    expect(note).to_contain_text(words["Internal note"])
+    expect(note).to_contain_text(script["Internal note"])
     screenshot(page, f"supervisor-monitor-{browser_locale}")
+    # Nobody is chosen for the supervisor; each person shows how they are now and what they hold (Alice: this chat).
+    expect(page.locator("#reassign-agent")).to_have_value("")
+    expect(page.locator("#reassign-agent option:checked")).to_have_text(said["Choose an agent"])
+    holding = {"name": alice.display_name, "presence": said["Offline"], "chats": 1}  # no console of hers is open
+    expect(page.locator(f"#reassign-agent option[value='{alice.pk}']")).to_have_text(
+        said["%(name)s (%(presence)s, chats: %(chats)s)"] % holding
+    )
     page.fill("#reassign-reason", "Bob knows this network well")
     page.select_option("#reassign-agent", str(bob.pk))
     page.click("#reassign-form button[type=submit]")
     moved = {"customer": customer.display_name, "agent": bob.display_name}
-    expect(page.locator(".flash")).to_have_text(words["The chat with %(customer)s is now with %(agent)s."] % moved)
+    expect(page.locator(".flash")).to_have_text(said["The chat with %(customer)s is now with %(agent)s."] % moved)
     assert errors == []
     context.close()
