@@ -10,15 +10,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from tickets.models import Customer, Ticket
 
 
 class Conversation(models.Model):
     class Status(models.TextChoices):
-        WAITING = "waiting", "Waiting"
-        ACTIVE = "active", "Active"
-        ENDED = "ended", "Ended"
+        WAITING = "waiting", pgettext_lazy("chat status", "Waiting")
+        ACTIVE = "active", pgettext_lazy("chat status", "Active")
+        ENDED = "ended", pgettext_lazy("chat status", "Ended")
 
     class QueuePriority(models.IntegerChoices):
         VIP = 0, "VIP"
@@ -146,9 +147,9 @@ class Satisfaction(models.Model):
     """The customer's answer to "Did you feel heard?" after a chat ends. One per conversation."""
 
     class Answer(models.TextChoices):
-        YES = "yes", "Yes"
-        PARTLY = "partly", "Partly"
-        NO = "no", "No"
+        YES = "yes", pgettext_lazy("felt heard", "Yes")
+        PARTLY = "partly", pgettext_lazy("felt heard", "Partly")
+        NO = "no", pgettext_lazy("felt heard", "No")
 
     conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE, related_name="satisfaction")
     answer = models.CharField(max_length=8, choices=Answer.choices)

@@ -4,7 +4,9 @@ from datetime import timedelta
 
 from django import forms
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from accounts.access import staff_required
 from common.inputs import DateInRange
@@ -15,16 +17,16 @@ MAX_DAYS = 366
 
 
 class RangeForm(forms.Form):
-    date_from = DateInRange(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = DateInRange(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DateInRange(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateInRange(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The end date is before the start date.")
+            self.add_error("date_to", _("The end date is before the start date."))
         elif start and end and (end - start).days >= MAX_DAYS:
-            self.add_error("date_from", f"Choose at most {MAX_DAYS} days.")
+            self.add_error("date_from", _("Choose at most %(days)s days.") % {"days": MAX_DAYS})
         return data
 
 
@@ -37,6 +39,15 @@ def _range(request) -> tuple[RangeForm, object, object]:
     return form, default["date_from"], default["date_to"]
 
 
+# A day on a chart's axis, short enough for ten of them side by side: the day and the month's short name in the
+# reader's language ("4 Nov", "4 Ноя"); Chinese writes month and day with their own characters.
+AXIS_DAY = {"zh-hans": "n月j日"}
+
+
+def _day(day) -> str:
+    return formats.date_format(day, AXIS_DAY.get(get_language(), "j M"))
+
+
 def _in_minutes(seconds: list[float | None]) -> list[float | None]:
     return [None if s is None else s / 60 for s in seconds]
 
@@ -47,45 +58,46 @@ def dashboard_page(request):
     start, end = dashboard.day_range(date_from, date_to)
     hourly = (date_to - date_from).days < 2
     per_period = dashboard.chats_per_period(start, end, hourly)
-    label = "%H:%M" if hourly else "%d %b"
     response = dashboard.first_response(start, end)
     care = dashboard.care_time(start, end)
     heard = dashboard.satisfaction(start, end)
     outcomes = dashboard.recovery_outcomes(start, end)
-    day_labels = [d.strftime("%d %b") for d in response["days"]]
+    day_labels = [_day(d) for d in response["days"]]
     context = {
         "form": form,
         "hourly": hourly,
         "chats": per_period,
-        "chats_total": sum(n for _, n in per_period),
+        "chats_total": sum(n for _at, n in per_period),
         "chats_svg": charts.bars(
-            [at.strftime(label) for at, _ in per_period], [n for _, n in per_period], title="Chats started"
+            [at.strftime("%H:%M") if hourly else _day(at) for at, _n in per_period],
+            [n for _at, n in per_period],
+            title=_("Chats started"),
         ),
         "response": response,
         "response_rows": list(zip(response["days"], response["median"], response["p90"], strict=True)),
         "response_svg": charts.lines(
             day_labels,
             {"median": _in_minutes(response["median"]), "p90": _in_minutes(response["p90"])},
-            title="First response time (minutes)",
-            fmt=lambda v: f"{v:.3g} min",
+            title=_("First response time (minutes)"),
+            fmt=lambda v: _("%(n)s min") % {"n": formats.number_format(float(f"{v:.3g}"))},
         ),
         "care": care,
         "care_rows": list(zip(care["days"], care["hours"], strict=True)),
         "care_svg": charts.bars(
             day_labels,
             care["hours"],
-            title="Hours with customers",
+            title=_("Hours with customers"),
             cls="bar-care",
-            fmt=lambda v: f"{v:.2g} h",
+            fmt=lambda v: _("%(n)s h") % {"n": formats.number_format(float(f"{v:.2g}"))},
             whole=False,
         ),
         "heard": heard,
         "heard_rows": list(zip(heard["weeks"], heard["stacks"], strict=True)),
         "heard_svg": charts.stacked(
-            [w.strftime("%d %b") for w in heard["weeks"]],
+            [_day(w) for w in heard["weeks"]],
             heard["stacks"],
             dashboard.ANSWERS,
-            title="Did you feel heard?",
+            title=_("Did you feel heard?"),
         ),
         "outcomes": outcomes,
     }
@@ -96,6 +108,6 @@ def dashboard_page(request):
             [name for name, _ in outcomes],
             [{k: n} for k, (_, n) in zip(keys, outcomes, strict=True)],
             sorted(set(keys)),
-            title="Recovery cases by outcome",
+            title=_("Recovery cases by outcome"),
         )
     return render(request, "supervisor/dashboard.html", context)

@@ -3,30 +3,35 @@
 from django import forms
 from django.conf import settings
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from chat.models import Conversation, Satisfaction
 from common.inputs import DateInRange
 
-YES_NO = [("", "Any"), ("yes", "Yes"), ("no", "No")]
+ANY = ("", pgettext_lazy("a filter left open", "Any"))
+YES_NO = [ANY, ("yes", _("Yes")), ("no", _("No"))]
 
 
 class HistoryFilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Words in the chat")
-    agent = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="Any agent")
-    customer = forms.CharField(required=False, max_length=200, label="Customer (name, e-mail or exchange id)")
-    date_from = DateInRange(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = DateInRange(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
-    status = forms.ChoiceField(required=False, choices=[("", "Any"), *Conversation.Status.choices])
-    tags = forms.CharField(required=False, max_length=200, label="Tags (comma-separated)")
+    q = forms.CharField(required=False, max_length=200, label=_("Words in the chat"))
+    agent = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label=_("Any agent"), label=_("Agent")
+    )
+    customer = forms.CharField(required=False, max_length=200, label=_("Customer (name, e-mail or exchange id)"))
+    date_from = DateInRange(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateInRange(required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(required=False, choices=[ANY, *Conversation.Status.choices], label=_("Status"))
+    tags = forms.CharField(required=False, max_length=200, label=_("Tags (comma-separated)"))
     vip = forms.ChoiceField(required=False, choices=YES_NO, label="VIP")
     satisfaction = forms.ChoiceField(
         required=False,
-        choices=[("", "Any"), *Satisfaction.Answer.choices, ("none", "Not answered")],
-        label="Felt heard?",
+        choices=[ANY, *Satisfaction.Answer.choices, ("none", _("Not answered"))],
+        label=_("Felt heard?"),
     )
-    language = forms.ChoiceField(required=False, choices=[("", "Any"), *settings.LANGUAGES])
-    recovery = forms.ChoiceField(required=False, choices=YES_NO, label="Recovery case")
+    language = forms.ChoiceField(required=False, choices=[ANY, *settings.LANGUAGES], label=_("Language"))
+    recovery = forms.ChoiceField(required=False, choices=YES_NO, label=_("Recovery case"))
 
     def __init__(self, *args, show_agent: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,5 +47,5 @@ class HistoryFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", "The end date is before the start date.")
+            self.add_error("date_to", _("The end date is before the start date."))
         return data

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db.models import Count, Exists, OuterRef
 
 from recovery.models import RecoveryCase
+from recovery.timeline_words import status_words
 
 
 def has_case_expression() -> Exists:
@@ -14,8 +15,7 @@ def has_case_expression() -> Exists:
 
 
 def outcomes(start: datetime, end: datetime) -> list[tuple[str, int]]:
-    """Recovery cases opened in the range, by status, with the status's label."""
-    labels = dict(RecoveryCase.Status.choices)
+    """Recovery cases opened in the range, by status, with the status as staff read it (in their language)."""
     cases = RecoveryCase.objects.filter(created_at__gte=start, created_at__lt=end)
     rows = cases.values("status").annotate(n=Count("id")).order_by("status")
-    return [(str(labels.get(row["status"], row["status"])), row["n"]) for row in rows]
+    return [(status_words(row["status"]), row["n"]) for row in rows]

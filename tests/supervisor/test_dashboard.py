@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -122,3 +123,19 @@ def test_the_sqlite_fallback_agrees_with_postgresql(ten_chats):
     in_python, _ = dashboard._percentiles_in_python(dashboard._answered(start, end))
     assert in_python["median"] == pytest.approx(in_database["median"])
     assert in_python["p90"] == pytest.approx(in_database["p90"])
+
+
+@pytest.mark.parametrize("language", ["ru", "ar", "zh-hans", "bn"])
+def test_the_dashboard_speaks_the_supervisors_language(client, sofia, ten_chats, language):
+    """Chart titles, axis days and units, the range's errors: all in the reader's language (they were English). These
+    languages write no Latin letters, so none may appear on an axis ("4 Nov", "5.0 min" were English)."""
+    client.force_login(sofia)
+    response = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE=language)
+    page = response.content.decode()
+    for english in ("Chats started", "First response time (minutes)", "Hours with customers", " min<", " h<"):
+        assert english not in page, english
+    axis = [text["text"] for name in ("chats_svg", "response_svg", "care_svg") for text in response.context[name].texts]
+    assert axis and not [label for label in axis if re.search("[A-Za-z]", label)]
+    wrong = {"date_from": "2026-11-20", "date_to": "2026-11-01"}
+    errors = client.get(reverse("dashboard"), wrong, HTTP_ACCEPT_LANGUAGE=language).context["form"].errors
+    assert errors["date_to"] and "The end date" not in errors["date_to"][0]

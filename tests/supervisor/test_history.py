@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from chat.models import Conversation, Satisfaction
 from tests.conftest import require
 from tests.supervisor.factories import chat, person
 from tickets.models import Tag
@@ -149,3 +151,15 @@ def test_customer_role_without_staff_rights_is_refused(client_as, db):
     inactive = User.objects.create_user("gone@test.example", "pw-gone-123", is_active=False)
     client = client_as(inactive)
     assert client.get(reverse("history")).status_code in (302, 404)
+
+
+@pytest.mark.parametrize("language", ["ru", "ar", "zh-hans", "bn", "fil"])
+def test_the_history_filters_and_statuses_speak_the_supervisors_language(client, sofia, alice, language):
+    """The filters' labels and choices, a chat's status and its "felt heard?" answer were English on every page."""
+    chat(person(f"lang-{language}", name="Noor"), ["help"], agent=alice, end=True, answer="partly")
+    client.force_login(sofia)
+    page = client.get(reverse("history"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    english = ("Words in the chat", "Any agent", "Tags (comma-separated)", "Not answered", ">Ended<", ">Partly<")
+    assert [word for word in english if word in page] == []
+    with translation.override(language):
+        assert str(Conversation.Status.ENDED.label) in page and str(Satisfaction.Answer.PARTLY.label) in page
