@@ -62,8 +62,8 @@ class AccountActivity(models.Model):
     """A deposit or withdrawal as the exchange reports it, shown beside the chat."""
 
     class Kind(models.TextChoices):
-        DEPOSIT = "deposit", "Deposit"
-        WITHDRAWAL = "withdrawal", "Withdrawal"
+        DEPOSIT = "deposit", pgettext_lazy("account activity", "Deposit")
+        WITHDRAWAL = "withdrawal", pgettext_lazy("account activity", "Withdrawal")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="activity")
     external_id = models.CharField(max_length=128, unique=True, help_text="The exchange's id for this movement.")

@@ -90,7 +90,7 @@ function markSaved(element) {
 function replyItem(state, reply) {
   const li = document.createElement("li");
   const title = document.createElement("strong");
-  title.textContent = reply.title + (reply.shared ? " · shared" : "");
+  title.textContent = reply.shared ? _("{title} · shared", { title: reply.title }) : reply.title;
   const body = document.createElement("p");
   body.textContent = reply.body.length > 160 ? `${reply.body.slice(0, 160)}…` : reply.body;
   const insert = document.createElement("button");

@@ -190,3 +190,26 @@ def test_explorer_links_from_the_registry_and_the_fallback():
     assert explorers.tx_url("bsc", "javascript:alert(1)") == ""
     # "optimism" is only in the chain registry, which recovery registers with tickets at start-up (RecoveryConfig)
     assert explorers.tx_url("optimism", tx).startswith("https://") and "optimism" not in explorers.FALLBACK
+
+
+@pytest.mark.parametrize(
+    ("language", "kind", "status"), [("ru", "Вывод", "обрабатывается"), ("ar", "سحب", "قيد المعالجة")]
+)
+def test_a_movement_reads_in_the_agents_language(client, alice, customer, ticket, language, kind, status):
+    """The kind and the exchange's common status words were English beside a Russian or Arabic page; a word we do
+    not know is shown as the exchange sent it."""
+    for external_id, word in (("w1", "processing"), ("w2", "on_chain_review")):
+        services.activity_upsert(
+            customer=customer,
+            external_id=external_id,
+            kind="withdrawal",
+            asset="USDT",
+            network="tron",
+            amount="15000",
+            status=word,
+            occurred_at=timezone.now(),
+        )
+    html = signed_in(client, alice).get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<span class="tk-kind">{kind}</span>' in html
+    assert f">{status}</span>" in html and ">on_chain_review</span>" in html
+    assert ">Withdrawal<" not in html and ">processing<" not in html
