@@ -16,6 +16,7 @@ from accounts.access import staff_required
 from chat import errors, selectors, services
 from chat.console_modules import console_modules
 from chat.widget_api import Refused, StaffSessionAuthentication, WidgetEndpoint, WidgetTokenAuthentication
+from tickets import demo as tickets_demo
 
 DEMO_TOKEN_TTL = 60 * 60
 
@@ -67,13 +68,9 @@ def demo_token(request):
     if not settings.DEMO:
         raise Http404
     sub = request.GET.get("user", "demo-alice")[:64]
-    names = {
-        "demo-alice": ("Alice Moreau", "en", ""),
-        "demo-ivan": ("Иван Петров", "ru", "gold"),
-        "demo-layla": ("ليلى حسن", "ar", ""),
-    }
-    name, locale, vip = names.get(sub, (sub, request.GET.get("locale", "en"), ""))
-    locale = request.GET.get("locale", locale)
+    known = next((c for c in tickets_demo.CUSTOMERS if c["external_id"] == sub), {})  # the seeded demo customers
+    name, vip = known.get("name", sub), known.get("vip", "")
+    locale = request.GET.get("locale", known.get("locale", "en"))
     claims = {"sub": sub, "name": name, "locale": locale, "vip": vip, "exp": int(time.time()) + DEMO_TOKEN_TTL}
     return JsonResponse({"token": jwt.encode(claims, settings.WIDGET_SECRET, algorithm="HS256")})
 

@@ -90,6 +90,16 @@ def test_demo_token_is_a_short_lived_signed_token(client):
     assert response["Cache-Control"].startswith("max-age=0")
 
 
+@pytest.mark.parametrize(
+    ("user", "locale", "name"), [("demo-wei", "zh-hans", "王伟"), ("demo-rahim", "bn", "রহিম উদ্দিন")]
+)
+def test_every_seeded_demo_customer_gets_their_own_name_and_language(client, user, locale, name):
+    """The demo's token knew three customers; the others opened the widget in English under their id."""
+    response = client.get(reverse("demo_token"), {"user": user})
+    claims = jwt.decode(response.json()["token"], settings.WIDGET_SECRET, algorithms=["HS256"])
+    assert (claims["locale"], claims["name"]) == (locale, name)
+
+
 def test_demo_pages_are_gone_outside_the_demo(client, settings):
     settings.DEMO = False
     assert client.get(reverse("demo_exchange")).status_code == 404
