@@ -34,3 +34,24 @@ async def test_thirty_widget_sockets_share_one_redis_client_for_their_presence()
     finally:
         for socket in sockets:
             await socket.close()
+
+
+def test_a_heartbeat_keeps_the_count_and_counts_a_lost_one_again():
+    """One round trip per heartbeat (a script in Redis): a count that expired, or fell to zero when Redis forgot
+    the socket that opened it, counts the beating socket again; a count of two stays two, its time renewed."""
+    require("redis")
+    from common.cache import shared as cache
+
+    key = customer_presence._count_key(424242)
+    cache.delete(key)
+    customer_presence.socket_alive(424242)
+    assert cache.get(key) == 1
+    cache.set(key, 0, 5)
+    customer_presence.socket_alive(424242)
+    assert cache.get(key) == 1
+    cache.set(key, 2, 5)
+    customer_presence.socket_alive(424242)
+    assert cache.get(key) == 2
+    ttl = customer_presence._redis().ttl(cache.make_and_validate_key(key))
+    assert customer_presence.TTL_SECONDS - 5 < ttl <= customer_presence.TTL_SECONDS
+    cache.delete(key)
