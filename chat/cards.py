@@ -29,13 +29,18 @@ def in_every_language(conversation: Conversation, build: Callable):
     the second only for the languages where it reads differently."""
     with customer_language(conversation):
         theirs = build()
+    return theirs, _where_it_differs(theirs, build)
+
+
+def _where_it_differs(base, build: Callable) -> dict:
+    """{lang: what `build()` returns in lang} for each of our languages in which it differs from `base`."""
     others = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             other = build()
-        if other != theirs:
+        if other != base:
             others[code] = other
-    return theirs, others
+    return others
 
 
 def posted(conversation: Conversation, build: Callable[[], Built]) -> dict:
@@ -50,12 +55,7 @@ def staff_line(build: Callable[[], str]) -> dict:
     body in the site's language, and the same in each other language that reads differently (`renders`)."""
     with translation.override(settings.LANGUAGE_CODE):
         body = build()
-    renders = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            other = build()
-        if other != body:
-            renders[code] = {"body": other}
+    renders = {code: {"body": other} for code, other in _where_it_differs(body, build).items()}
     return {"body": body, "renders": renders or None}
 
 

@@ -55,16 +55,19 @@ local n = tonumber(redis.call('GET', KEYS[1]) or '0')
 if n == nil or n <= 0 then redis.call('SET', KEYS[1], 1, 'EX', ARGV[1]) else redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return 1
 """
-_client: dict = {}  # one redis-py client for the process: Django's cache builds a new one for every call
+
+
+@functools.cache
+def _clients():
+    """(the redis-py client behind the cache, the ALIVE script on it), made once for the process: Django's cache
+    builds a new client for every call. (None, None) for the embedded demo's in-process cache."""
+    backend = getattr(cache, "_cache", None)
+    client = backend.get_client(write=True) if hasattr(backend, "get_client") else None
+    return client, client.register_script(ALIVE) if client is not None else None
 
 
 def _redis():
-    """The redis-py client behind the cache when it is Redis (None for the embedded demo's in-process cache)."""
-    if "redis" not in _client:
-        backend = getattr(cache, "_cache", None)
-        _client["redis"] = backend.get_client(write=True) if hasattr(backend, "get_client") else None
-        _client["alive"] = _client["redis"].register_script(ALIVE) if _client["redis"] is not None else None
-    return _client["redis"]
+    return _clients()[0]
 
 
 @_best_effort(None)
@@ -87,8 +90,9 @@ def socket_opened(customer_id: int) -> None:
 def socket_alive(customer_id: int) -> None:
     """A heartbeat: the count lives on. A count lost (expired, a restarted cache) counts this socket again."""
     key = _count_key(customer_id)
-    if _redis() is not None:  # every 20 s from every customer socket: one round trip (ALIVE)
-        _client["alive"](keys=[cache.make_and_validate_key(key)], args=[TTL_SECONDS])
+    client, alive = _clients()
+    if client is not None:  # every 20 s from every customer socket: one round trip (ALIVE)
+        alive(keys=[cache.make_and_validate_key(key)], args=[TTL_SECONDS])
         return
     if (cache.get(key) or 0) <= 0:
         cache.set(key, 1, TTL_SECONDS)
